@@ -1,0 +1,86 @@
+// Finds lexicon phrases in tokenised text. Patterns are indexed by their first exact word,
+// so the cost is one map lookup per token plus a short list of wildcard patterns.
+import { type Token, phraseTokens } from '../tokens.ts';
+import type { LexiconEntry } from './schema.ts';
+
+interface Pattern {
+  entry: LexiconEntry;
+  words: string[];
+}
+
+export interface CompiledLexicon {
+  byFirst: Map<string, Pattern[]>;
+  wildFirst: Pattern[];
+}
+
+export interface PhraseMatch {
+  entry: LexiconEntry;
+  start: number;
+  end: number;
+}
+
+export function compileLexicon(entries: LexiconEntry[]): CompiledLexicon {
+  const byFirst = new Map<string, Pattern[]>();
+  const wildFirst: Pattern[] = [];
+  for (const entry of entries) {
+    for (const phrase of entry.phrases) {
+      const words = phraseTokens(phrase);
+      if (words.length === 0) continue;
+      const p = { entry, words };
+      if (words[0].includes('*')) wildFirst.push(p);
+      else {
+        const list = byFirst.get(words[0]);
+        if (list) list.push(p);
+        else byFirst.set(words[0], [p]);
+      }
+    }
+  }
+  return { byFirst, wildFirst };
+}
+
+function wordMatches(pattern: string, word: string): boolean {
+  const pre = pattern.startsWith('*');
+  const post = pattern.endsWith('*');
+  if (!pre && !post) return pattern === word;
+  const core = pattern.slice(pre ? 1 : 0, post ? -1 : undefined);
+  if (pre && post) return word.includes(core);
+  if (pre) return word.endsWith(core);
+  return word.startsWith(core);
+}
+
+/** Words of a phrase must follow each other with only spaces, hyphens or commas between. */
+const JOINER = /^[\s\u00a0\-–—,:'’"“”„«»*_/]{0,6}$/;
+
+function sequenceAt(p: Pattern, tokens: Token[], i: number, text: string): number {
+  let k = i;
+  for (let w = 0; w < p.words.length; w++, k++) {
+    const tok = tokens[k];
+    if (!tok || !wordMatches(p.words[w], tok.t)) return -1;
+    if (w > 0 && !JOINER.test(text.slice(tokens[k - 1].end, tok.start))) return -1;
+  }
+  return k - 1;
+}
+
+/** All non-overlapping matches, longest phrase first at each position. */
+export function findPhrases(lex: CompiledLexicon, tokens: Token[], text: string): PhraseMatch[] {
+  const out: PhraseMatch[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const cands = lex.byFirst.get(tokens[i].t);
+    let best: { p: Pattern; last: number } | undefined;
+    if (cands) {
+      for (const p of cands) {
+        const last = sequenceAt(p, tokens, i, text);
+        if (last >= 0 && (!best || last > best.last)) best = { p, last };
+      }
+    }
+    for (const p of lex.wildFirst) {
+      const last = sequenceAt(p, tokens, i, text);
+      if (last >= 0 && (!best || last > best.last)) best = { p, last };
+    }
+    if (best) {
+      out.push({ entry: best.p.entry, start: tokens[i].start, end: tokens[best.last].end });
+      i = best.last;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+// Opens the store on either dialect. Everything above this file sees one Kysely<Schema>.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { ConfigError } from '../core/errors.ts';
+import type { Schema } from './schema.ts';
+import { adaptSqlite } from './sqlite-adapter.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Schema>;
+  dialect: DialectName;
+  url: string;
+  close(): Promise<void>;
+}
+
+// int8 and numeric ids come back from pg as strings; ours stay below 2^53 (core/ids.ts).
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openStore(url: string): Promise<Store> {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    pool.on('error', () => {}); // idle-client errors surface on the next query instead
+    try {
+      const c = await pool.connect();
+      c.release();
+    } catch (err) {
+      await pool.end();
+      throw new ConfigError(`cannot connect to PostgreSQL at ${redact(url)}: ${(err as Error).message}`);
+    }
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', url, close: () => db.destroy() };
+  }
+  let file: string;
+  if (url.startsWith('sqlite:')) file = url.slice('sqlite:'.length);
+  else if (url === ':memory:' || !url.includes('://')) file = url;
+  else throw new ConfigError(`databaseUrl ${redact(url)}: use sqlite:/path/to/file.db or postgres://…`);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const raw = new DatabaseSync(file);
+  // WAL with synchronous=FULL: a committed transaction is on disk (fsync'd WAL) before
+  // commit returns, which is what lets the spool acknowledge a message.
+  raw.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: adaptSqlite(raw) }) });
+  return { db, dialect: 'sqlite', url, close: () => db.destroy() };
+}
+
+export function redact(url: string): string {
+  return url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
+}

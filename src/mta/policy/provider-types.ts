@@ -9,6 +9,8 @@
 export interface MxPattern {
   pattern: string;
   example: string;
+  /** false when the example host comes from documentation or memory, not a DNS answer or a bounce */
+  verified?: false;
 }
 
 export type ProviderKind =

@@ -1,0 +1,167 @@
+// DKIM signing (RFC 6376, relaxed/relaxed; RFC 8463 Ed25519). Hand-written because the hot
+// path matters: key objects are parsed once, the body is hashed once for all signatures, and
+// mailauth's streaming signer ran at ~1,000 msgs/s here against ~3,500 for this one
+// (bench/dkim-sign.ts). `signAsync` moves the RSA operation to libuv's thread pool.
+import { createHash, createPrivateKey, type KeyObject, sign as cryptoSign } from 'node:crypto';
+import { type Clock, systemClock } from '../core/clock.ts';
+import { ValidationError } from '../core/errors.ts';
+import { fieldName, relaxedBody, relaxedHeader, splitMessage } from './dkim-canon.ts';
+import type { DkimAlgorithm } from './dkim-keys.ts';
+import { isValidSelector } from './dkim-keys.ts';
+
+export interface DkimSigningKey {
+  domain: string;
+  selector: string;
+  algorithm: DkimAlgorithm;
+  /** PKCS#8/PKCS#1 PEM, or an already-parsed KeyObject. */
+  privateKey: string | KeyObject;
+}
+
+/** The headers receivers require signed (Gmail, Yahoo, RFC 8058 for the unsubscribe pair). */
+export const DEFAULT_SIGNED_HEADERS = [
+  'from',
+  'to',
+  'cc',
+  'subject',
+  'date',
+  'message-id',
+  'reply-to',
+  'mime-version',
+  'content-type',
+  'list-unsubscribe',
+  'list-unsubscribe-post',
+  'feedback-id',
+] as const;
+
+/** Signed once more than present, so nobody can add another From below the signature. */
+export const DEFAULT_OVERSIGNED_HEADERS = ['from'] as const;
+
+export interface DkimSignerOptions {
+  headers?: readonly string[];
+  oversign?: readonly string[];
+  clock?: Clock;
+}
+
+export type DkimSigner = ((raw: Buffer) => Buffer) & {
+  /** Same result, with the private-key operations on the thread pool. */
+  signAsync(raw: Buffer): Promise<Buffer>;
+};
+
+interface PreparedKey {
+  key: DkimSigningKey;
+  keyObject: KeyObject;
+}
+
+function prepare(k: DkimSigningKey): PreparedKey {
+  if (!isValidSelector(k.selector)) throw new ValidationError(`invalid DKIM selector "${k.selector}"`);
+  const keyObject = typeof k.privateKey === 'string' ? createPrivateKey(k.privateKey) : k.privateKey;
+  const want = k.algorithm === 'rsa-sha256' ? 'rsa' : 'ed25519';
+  if (keyObject.asymmetricKeyType !== want) {
+    throw new ValidationError(`DKIM key ${k.selector} is ${keyObject.asymmetricKeyType}, expected ${want}`);
+  }
+  return { key: k, keyObject };
+}
+
+/** Folds "tag=value; " items at ~76 columns; b= is appended last by the caller. */
+function foldTags(tags: string[]): string {
+  let out = 'DKIM-Signature:';
+  let line = out.length;
+  for (const t of tags) {
+    if (line + t.length + 1 > 76) {
+      out += '\r\n\t';
+      line = 1;
+    } else {
+      out += ' ';
+      line += 1;
+    }
+    out += t;
+    line += t.length;
+  }
+  return out;
+}
+
+function foldBase64(b64: string): string {
+  return b64.replace(/(.{72})(?=.)/g, '$1\r\n\t');
+}
+
+export function createDkimSigner(keys: DkimSigningKey[], opts: DkimSignerOptions = {}): DkimSigner {
+  if (keys.length === 0) throw new ValidationError('createDkimSigner needs at least one key');
+  const prepared = keys.map(prepare);
+  const headerList = (opts.headers ?? DEFAULT_SIGNED_HEADERS).map((h) => h.toLowerCase());
+  const oversign = new Set((opts.oversign ?? DEFAULT_OVERSIGNED_HEADERS).map((h) => h.toLowerCase()));
+  const clock = opts.clock ?? systemClock;
+
+  /** Everything but the private-key operation: per key, the header block and the data to sign. */
+  function build(raw: Buffer): { raw: Buffer; jobs: Array<{ p: PreparedKey; header: string; data: Buffer }> } {
+    const { fields, body } = splitMessage(raw);
+    const bh = createHash('sha256').update(relaxedBody(body)).digest('base64');
+    const byName = new Map<string, string[]>();
+    for (const f of fields) {
+      const n = fieldName(f);
+      const list = byName.get(n);
+      if (list) list.push(f);
+      else byName.set(n, [f]);
+    }
+    // h= lists each present header as many times as it occurs (signed bottom-up), plus one
+    // extra for oversigned names; absent headers are left out except oversigned ones.
+    const h: string[] = [];
+    const signed: string[] = [];
+    for (const name of headerList) {
+      const present = byName.get(name) ?? [];
+      for (let i = present.length - 1; i >= 0; i--) {
+        h.push(name);
+        signed.push(relaxedHeader(present[i]!));
+      }
+      if (oversign.has(name)) h.push(name);
+    }
+    const t = Math.floor(clock.now() / 1000);
+    const jobs = prepared.map((p) => {
+      const tags = [
+        'v=1;',
+        `a=${p.key.algorithm};`,
+        'c=relaxed/relaxed;',
+        `d=${p.key.domain};`,
+        `s=${p.key.selector};`,
+        `t=${t};`,
+        `h=${h.join(':')};`,
+        `bh=${bh};`,
+        'b=',
+      ];
+      const header = foldTags(tags);
+      const canon = `${signed.map((s) => `${s}\r\n`).join('')}${relaxedHeader(header)}`;
+      const data = Buffer.from(canon, 'latin1');
+      return { p, header, data: p.key.algorithm === 'ed25519-sha256' ? createHash('sha256').update(data).digest() : data };
+    });
+    return { raw, jobs };
+  }
+
+  function assemble(raw: Buffer, headers: string[]): Buffer {
+    return Buffer.concat([Buffer.from(headers.join(''), 'latin1'), raw]);
+  }
+
+  const signer = ((raw: Buffer): Buffer => {
+    const { jobs } = build(raw);
+    const headers = jobs.map(({ p, header, data }) => {
+      const sig = cryptoSign(p.key.algorithm === 'rsa-sha256' ? 'sha256' : null, data, p.keyObject);
+      return `${header}${foldBase64(sig.toString('base64'))}\r\n`;
+    });
+    return assemble(raw, headers);
+  }) as DkimSigner;
+
+  signer.signAsync = async (raw: Buffer): Promise<Buffer> => {
+    const { jobs } = build(raw);
+    const headers = await Promise.all(
+      jobs.map(
+        ({ p, header, data }) =>
+          new Promise<string>((resolve, reject) => {
+            cryptoSign(p.key.algorithm === 'rsa-sha256' ? 'sha256' : null, data, p.keyObject, (err, sig) => {
+              if (err) reject(err);
+              else resolve(`${header}${foldBase64(sig.toString('base64'))}\r\n`);
+            });
+          }),
+      ),
+    );
+    return assemble(raw, headers);
+  };
+  return signer;
+}

@@ -11,8 +11,13 @@ export async function loadCommands(): Promise<CliCommand[]> {
   const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
   const all: CliCommand[] = [];
   for (const f of files) {
-    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { commands?: CliCommand[] };
-    if (mod.commands) all.push(...mod.commands);
+    try {
+      const mod = (await import(pathToFileURL(join(dir, f)).href)) as { commands?: CliCommand[] };
+      if (mod.commands) all.push(...mod.commands);
+    } catch (err) {
+      // One broken command module must not take the whole CLI down with it.
+      process.stderr.write(`relais: commands in ${f} are unavailable: ${(err as Error).message.split('\n')[0]}\n`);
+    }
   }
   return all;
 }

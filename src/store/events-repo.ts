@@ -62,9 +62,10 @@ export async function listEvents(store: Store, tenantId: number, f: EventFilter)
   if (f.messageId !== undefined) q = q.where('events.message_id', '=', f.messageId);
   if (f.after !== undefined) q = q.where('events.id', '>', f.after);
   if (f.customId !== undefined || f.campaign !== undefined) {
-    q = q.innerJoin('messages', 'messages.id', 'events.message_id').where('messages.tenant_id', '=', tenantId);
-    if (f.customId !== undefined) q = q.where('messages.custom_id', '=', f.customId);
-    if (f.campaign !== undefined) q = q.where('messages.campaign', '=', f.campaign);
+    let sub = store.db.selectFrom('messages').select('messages.id').where('messages.tenant_id', '=', tenantId);
+    if (f.customId !== undefined) sub = sub.where('messages.custom_id', '=', f.customId);
+    if (f.campaign !== undefined) sub = sub.where('messages.campaign', '=', f.campaign);
+    q = q.where('events.message_id', 'in', sub);
   }
   const rows = await q.orderBy('events.id').limit(Math.min(f.limit ?? 100, 1000)).execute();
   return rows.map(toEventRow);

@@ -1,0 +1,168 @@
+// The intake pipeline as named steps, in order (DESIGN §1). Each step reads and fills the
+// Draft; a step refuses a message by throwing IntakeRejection. DKIM signing happens at
+// delivery (mta/prepare-message.ts): the per-recipient List-Unsubscribe header must be
+// signed too, and queued mail then follows a key rotation.
+import { createHash } from 'node:crypto';
+import { uuid as newUuid, nextId } from '../core/ids.ts';
+import { encodeVerp } from './return-path.ts';
+import { eventRecord } from '../store/events-repo.ts';
+import type { MessagesTable } from '../store/schema.ts';
+import { getTemplate } from '../store/templates-repo.ts';
+import { mailjetError, storeErrors } from './mailjet/errors.ts';
+import { renderTemplate } from './mailjet/template.ts';
+import { buildMime } from './mime/index.ts';
+import { type Draft, type IntakeContext, IntakeRejection, type IntakeStep } from './types.ts';
+
+const suppression: IntakeStep = {
+  name: 'suppression',
+  async run(d, ctx) {
+    for (const r of d.recipients) {
+      const hit = await ctx.suppression.check(d.tenantId, r.email, d.stream);
+      if (hit) r.suppressed = { reason: hit.reason };
+    }
+    if (d.options.deduplicateCampaign && d.options.customCampaign) {
+      const emails = d.recipients.filter((r) => !r.suppressed).map((r) => r.email);
+      if (emails.length > 0) {
+        const seen = await ctx.store.db
+          .selectFrom('messages')
+          .select('recipient')
+          .where('tenant_id', '=', d.tenantId)
+          .where('campaign', '=', d.options.customCampaign)
+          .where('recipient', 'in', emails)
+          .execute();
+        const dup = new Set(seen.map((s) => s.recipient));
+        for (const r of d.recipients) if (dup.has(r.email)) r.suppressed = { reason: 'duplicate in campaign' };
+      }
+    }
+  },
+};
+
+const render: IntakeStep = {
+  name: 'render',
+  async run(d, ctx) {
+    const m = d.message;
+    if (!m) return; // SMTP submissions arrive rendered
+    if (m.templateId !== undefined) {
+      const tpl = await getTemplate(ctx.store, d.tenantId, m.templateId);
+      if (!tpl) throw reject([storeErrors.templateNotFound(m.templateId)], 550, '5.6.0', 'unknown template');
+      if (m.htmlPart && tpl.htmlPart) {
+        throw reject([mailjetError('send-0004', 'HTMLPart and a template with an HTML part cannot be combined.', ['HTMLPart', 'TemplateID'])], 550, '5.6.0', 'HTMLPart with template');
+      }
+      m.subject ??= tpl.subject ?? undefined;
+      m.textPart ??= tpl.textPart ?? undefined;
+      m.htmlPart ??= tpl.htmlPart ?? undefined;
+    }
+    if (m.templateLanguage) {
+      const problems: string[] = [];
+      const run = (text: string | undefined, html: boolean) => {
+        if (text === undefined) return undefined;
+        const r = renderTemplate(text, m.variables, { html });
+        problems.push(...r.errors);
+        return r.text;
+      };
+      m.subject = run(m.subject, false);
+      m.textPart = run(m.textPart, false);
+      m.htmlPart = run(m.htmlPart, true);
+      if (problems.length > 0) {
+        if (!m.templateErrorDeliver) {
+          throw reject(
+            [mailjetError('send-0003', `error in template language: ${problems.join('; ')}`, ['TemplateLanguage'])],
+            550,
+            '5.6.0',
+            'template error',
+          );
+        }
+        d.warnings.push(`template error, delivered as rendered: ${problems.join('; ')}`);
+      }
+    }
+    if (!m.from) throw reject([mailjetError('mj-0003', 'Property "From" is mandatory.', ['From'])], 550, '5.1.7', 'From missing');
+    d.fromAddress = m.from.email;
+    d.subject = m.subject ?? null;
+  },
+};
+
+const buildMimeStep: IntakeStep = {
+  name: 'build-mime',
+  run(d, ctx) {
+    const m = d.message;
+    if (!m) return;
+    const messageIdHeader = `<${newUuid()}@${ctx.config.hostname}>`;
+    d.messageIdHeader = messageIdHeader;
+    d.raw = buildMime(m, {
+      messageIdHeader,
+      date: new Date(),
+      feedbackId: feedbackId(d),
+      extraHeaders: {},
+    });
+  },
+};
+
+/** Gmail's Feedback-ID: campaign:customer:stream:sender-id, left to right most to least specific. */
+export function feedbackId(d: Pick<Draft, 'options' | 'tenantId' | 'stream'>): string {
+  const campaign = (d.options.customCampaign ?? 'none').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
+  return `${campaign}:${d.tenantId}:${d.stream}:relais`;
+}
+
+const spoolStep: IntakeStep = {
+  name: 'spool',
+  async run(d, ctx) {
+    if (!d.raw) throw new Error('spool step reached without a message body');
+    if (d.sandbox) return;
+    const now = Date.now();
+    const bodyId = nextId();
+    const maxAgeH = d.stream === 'marketing' ? ctx.config.marketingMaxAgeHours : ctx.config.transactionalMaxAgeHours;
+    const messages: MessagesTable[] = [];
+    const events = [];
+    for (const r of d.recipients) {
+      const status = r.suppressed ? 'suppressed' : 'queued';
+      const domain = r.email.slice(r.email.lastIndexOf('@') + 1).toLowerCase();
+      messages.push({
+        id: r.id,
+        uuid: r.uuid,
+        tenant_id: d.tenantId,
+        body_id: bodyId,
+        stream: d.stream,
+        campaign: d.options.customCampaign ?? null,
+        custom_id: d.options.customId || null,
+        event_payload: d.options.eventPayload ?? null,
+        mail_from: encodeVerp({ messageId: r.id, bounceDomain: ctx.config.bounceDomain, secret: ctx.verpKey }),
+        recipient: r.email,
+        recipient_domain: domain,
+        from_addr: d.fromAddress,
+        subject: d.subject,
+        status,
+        attempts: 0,
+        next_attempt_at: now,
+        expires_at: now + maxAgeH * 3600_000,
+        created_at: now,
+        updated_at: now,
+        last_reply: null,
+        egress_ip: null,
+        lease_owner: null,
+        lease_until: null,
+      });
+      const base = { tenantId: d.tenantId, messageId: r.id, recipient: r.email, createdAt: now };
+      events.push(
+        r.suppressed
+          ? eventRecord({ ...base, type: 'suppressed', data: { reason: r.suppressed.reason, source: d.source } })
+          : eventRecord({ ...base, type: 'reception', data: { source: d.source, stream: d.stream, customId: d.options.customId || undefined, campaign: d.options.customCampaign } }),
+      );
+    }
+    d.batch = { bodies: [{ id: bodyId, tenant_id: d.tenantId, raw: d.raw, size: d.raw.length, created_at: now }], messages, events };
+  },
+};
+
+export function reject(errors: ReturnType<typeof mailjetError>[], code: number, enhanced: string, text: string): IntakeRejection {
+  return new IntakeRejection(errors, { code, enhanced, text: `${text}: ${errors.map((e) => e.ErrorMessage).join('; ')}` });
+}
+
+export const DEFAULT_STEPS: IntakeStep[] = [suppression, render, buildMimeStep, spoolStep];
+
+/** Hash of a request body, for Idempotency-Key comparisons. */
+export function bodyHash(body: string | Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+export function newRecipient(email: string, kind: 'to' | 'cc' | 'bcc') {
+  return { email, kind, id: nextId(), uuid: newUuid() };
+}

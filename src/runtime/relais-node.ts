@@ -1,0 +1,126 @@
+// The composition root: one Relais node with the roles its configuration names. Opens
+// the store, runs migrations, loads keys and TLS, then starts the listeners.
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { serve } from '@hono/node-server';
+import type { SMTPServer } from 'smtp-server';
+import { createApp } from '../api/app.ts';
+import { TenantAuthenticator } from '../api/auth.ts';
+import type { ApiDeps } from '../api/deps.ts';
+import { createMetrics, type Metrics } from '../api/metrics.ts';
+import { type Config, httpUsesTls } from '../core/config.ts';
+import { setNodeId, randomToken } from '../core/ids.ts';
+import { deriveKey, loadMasterKey } from '../core/secret-box.ts';
+import type { IntakeContext, SuppressionCheck } from '../intake/types.ts';
+import { createSubmissionServer } from '../smtp/submission-server.ts';
+import { Spool } from '../spool/spool.ts';
+import { openStore, type Store } from '../store/database.ts';
+import { migrate } from '../store/migrate.ts';
+import { loadTls } from './tls.ts';
+
+export interface RunningNode {
+  config: Config;
+  store: Store;
+  spool: Spool;
+  metrics: Metrics;
+  intake: IntakeContext;
+  masterKey: Buffer;
+  adminToken: string;
+  ports: { http?: number; smtp?: number; smtps?: number; mx?: number };
+  httpUrl?: string;
+  tlsGenerated: boolean;
+  stop(): Promise<void>;
+}
+
+/** Hooks later capabilities use to add listeners or background work to a node. */
+export type NodeExtension = (node: RunningNode) => Promise<(() => Promise<void>) | undefined>;
+export const nodeExtensions: NodeExtension[] = [];
+
+const noSuppression: SuppressionCheck = { check: async () => null };
+
+export function loadAdminToken(cfg: Config): { token: string; file?: string } {
+  if (cfg.adminToken) return { token: cfg.adminToken };
+  const file = join(cfg.dataDir, 'admin.token');
+  if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), file };
+  const token = `rat_${randomToken(24)}`;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return { token, file };
+}
+
+function listen(server: SMTPServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(port, host, () => {
+      server.server.off('error', reject);
+      resolve((server.server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startNode(config: Config, opts: { suppression?: SuppressionCheck } = {}): Promise<RunningNode> {
+  setNodeId(config.nodeId);
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = await openStore(config.databaseUrl);
+  await migrate(store);
+  const { key: masterKey } = loadMasterKey(config);
+  const { token: adminToken } = loadAdminToken(config);
+  const tls = await loadTls(config);
+  const metrics = createMetrics();
+  const spool = new Spool(store, config.spoolGroupCommitMs);
+  const intake: IntakeContext = {
+    store,
+    config,
+    spool,
+    suppression: opts.suppression ?? noSuppression,
+    verpKey: deriveKey(masterKey, 'verp'),
+  };
+  const auth = new TenantAuthenticator(store);
+  const closers: (() => Promise<void>)[] = [];
+  const ports: RunningNode['ports'] = {};
+  let listenersUp = false;
+  const node: RunningNode = {
+    config, store, spool, metrics, intake, masterKey, adminToken, ports, tlsGenerated: tls.generated,
+    async stop() {
+      for (const c of closers.reverse()) await c().catch(() => {});
+      await spool.close();
+      await store.close();
+    },
+  };
+
+  if (config.roles.includes('api')) {
+    const deps: ApiDeps = { store, config, auth, intake, metrics, adminToken, ready: () => listenersUp };
+    const app = createApp(deps);
+    const useTls = httpUsesTls(config);
+    const server = serve({
+      fetch: app.fetch,
+      port: config.httpPort,
+      hostname: config.httpHost,
+      ...(useTls ? { createServer: createHttpsServer, serverOptions: { key: tls.key, cert: tls.cert } } : {}),
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    ports.http = (server.address() as AddressInfo).port;
+    node.httpUrl = `${useTls ? 'https' : 'http'}://${config.httpHost.includes(':') ? `[${config.httpHost}]` : config.httpHost}:${ports.http}`;
+    closers.push(() => new Promise((r) => server.close(() => r())));
+  }
+  if (config.roles.includes('smtp')) {
+    const deps = { config, store, auth, intake, metrics, tls };
+    const plain = createSubmissionServer(deps, false);
+    const secure = createSubmissionServer(deps, true);
+    ports.smtp = await listen(plain, config.smtpPort, config.smtpHost);
+    ports.smtps = await listen(secure, config.smtpsPort, config.smtpHost);
+    closers.push(() => new Promise((r) => plain.close(() => r())));
+    closers.push(() => new Promise((r) => secure.close(() => r())));
+  }
+  for (const ext of nodeExtensions) {
+    const close = await ext(node);
+    if (close) closers.push(close);
+  }
+  listenersUp = true;
+  return node;
+}

@@ -1,0 +1,179 @@
+// SMTP submission (STARTTLS port and implicit-TLS port): AUTH PLAIN/LOGIN with an API key
+// id and secret, only after TLS; Mailjet's X-MJ-* control headers are honoured and
+// stripped; the message then runs through the same intake pipeline as the HTTP API and is
+// acknowledged with 250 only once it is durable in the spool.
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { SMTPServer, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
+import type { Metrics } from '../api/metrics.ts';
+import type { TenantAuthenticator } from '../api/auth.ts';
+import type { Config } from '../core/config.ts';
+import type { Stream } from '../core/events.ts';
+import { validateAddress } from '../intake/mailjet/address.ts';
+import { headerFields, takeMailjetSmtpHeaders } from '../intake/mailjet/smtp-headers.ts';
+import { runIntake } from '../intake/pipeline.ts';
+import { newRecipient } from '../intake/steps.ts';
+import type { Draft, IntakeContext } from '../intake/types.ts';
+import { findTenant } from '../store/tenants-repo.ts';
+import type { Store } from '../store/database.ts';
+
+interface SmtpError extends Error {
+  responseCode?: number;
+}
+function smtpError(code: number, text: string): SmtpError {
+  const e: SmtpError = new Error(text);
+  e.responseCode = code;
+  return e;
+}
+
+export function trustedNetworks(cidrs: string[]): BlockList {
+  const list = new BlockList();
+  for (const c of cidrs) {
+    const [net, bits] = c.split('/');
+    const type = isIPv6(net) ? 'ipv6' : 'ipv4';
+    if (!isIPv4(net) && !isIPv6(net)) throw new Error(`smtpTrustedNetworks: "${c}" is not a CIDR network`);
+    list.addSubnet(net, bits === undefined ? (type === 'ipv4' ? 32 : 128) : Number(bits), type);
+  }
+  return list;
+}
+
+function remoteIp(session: SMTPServerSession): string {
+  return session.remoteAddress.replace(/^::ffff:/, '');
+}
+
+export interface SubmissionDeps {
+  config: Config;
+  store: Store;
+  auth: TenantAuthenticator;
+  intake: IntakeContext;
+  metrics: Metrics;
+  tls: { cert: Buffer; key: Buffer };
+}
+
+/** Finds the first address in a From header value: `Name <a@b>` or `a@b`. */
+export function headerAddress(value: string): string | undefined {
+  const angle = /<([^<>\s]+@[^<>\s]+)>/.exec(value);
+  if (angle) return angle[1];
+  const bare = /([^\s<>",;:]+@[^\s<>",;]+)/.exec(value);
+  return bare?.[1];
+}
+
+export function createSubmissionServer(deps: SubmissionDeps, secure: boolean): SMTPServer {
+  const trusted = deps.config.smtpTrustedNetworks.length > 0 ? trustedNetworks(deps.config.smtpTrustedNetworks) : null;
+  const trustedTenant = deps.config.smtpTrustedTenant ? Number(deps.config.smtpTrustedTenant) : undefined;
+  const isTrusted = (s: SMTPServerSession) => {
+    if (!trusted) return false;
+    const ip = remoteIp(s);
+    return trusted.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4');
+  };
+
+  const server = new SMTPServer({
+    secure,
+    key: deps.tls.key,
+    cert: deps.tls.cert,
+    name: deps.config.hostname,
+    banner: 'Relais ESMTP submission',
+    size: deps.config.smtpMaxMessageBytes,
+    authMethods: ['PLAIN', 'LOGIN'],
+    allowInsecureAuth: false, // AUTH before STARTTLS gets 538
+    authOptional: true, // checked per MAIL FROM, so trusted networks can skip AUTH
+    disabledCommands: [],
+    logger: false,
+    onAuth(auth: SMTPServerAuthentication, _session, cb) {
+      const header = `Basic ${Buffer.from(`${auth.username ?? ''}:${auth.password ?? ''}`).toString('base64')}`;
+      deps.auth.authenticate(header, 'send').then(
+        (o) => {
+          if (!o.ok) return cb(smtpError(535, `5.7.8 ${o.message}`));
+          cb(null, { user: o.principal.tenant.id });
+        },
+        (err) => cb(smtpError(454, `4.7.0 temporary authentication failure: ${(err as Error).message}`)),
+      );
+    },
+    onMailFrom(address, session, cb) {
+      if (session.user === undefined && !(isTrusted(session) && trustedTenant !== undefined)) {
+        return cb(smtpError(530, '5.7.0 Authentication required (AUTH after STARTTLS, with an API key id and secret)'));
+      }
+      if (address.address && !validateAddress(address.address).ok) return cb(smtpError(553, `5.1.7 invalid sender address <${address.address}>`));
+      cb();
+    },
+    onRcptTo(address, _session, cb) {
+      const v = validateAddress(address.address);
+      if (!v.ok) return cb(smtpError(553, `5.1.3 invalid recipient address <${address.address}>`));
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+          deps.metrics.intakeMessages.inc({ source: 'smtp', outcome: 'too-large' });
+          return cb(smtpError(552, `5.3.4 message exceeds the size limit of ${deps.config.smtpMaxMessageBytes} bytes`));
+        }
+        const started = performance.now();
+        acceptData(Buffer.concat(chunks), session, deps, trustedTenant).then(
+          (text) => {
+            deps.metrics.intakeSeconds.observe({ source: 'smtp' }, (performance.now() - started) / 1000);
+            cb(null, text);
+          },
+          (err: SmtpError) => cb(err.responseCode ? err : smtpError(451, `4.3.0 temporary failure, try again: ${err.message}`)),
+        );
+      });
+    },
+  });
+  server.on('error', () => {}); // per-connection errors are the client's problem
+  return server;
+}
+
+async function acceptData(raw0: Buffer, session: SMTPServerSession, deps: SubmissionDeps, trustedTenant: number | undefined): Promise<string> {
+  const tenantId = (session.user as number | undefined) ?? trustedTenant;
+  if (tenantId === undefined) throw smtpError(530, '5.7.0 Authentication required');
+  if (session.user === undefined) {
+    // trusted-network submission: the named tenant must still exist and be active
+    const t = await findTenant(deps.store, tenantId);
+    if (!t || t.status !== 'active') throw smtpError(554, `5.7.1 trusted tenant ${tenantId} is ${t ? 'suspended' : 'unknown'}`);
+  }
+  const control = takeMailjetSmtpHeaders(raw0);
+  if (control.errors.length > 0) throw smtpError(550, `5.6.0 ${control.errors.join('; ')}`);
+  let raw = control.message;
+  const { fields } = headerFields(raw);
+  const get = (n: string) => fields.find((f) => f.name.toLowerCase() === n)?.value.trim();
+  const fromHeader = get('from');
+  const fromAddress = fromHeader ? headerAddress(fromHeader) : undefined;
+  if (!fromAddress) throw smtpError(550, '5.6.0 the message has no From header with an address');
+  const added: string[] = [];
+  if (!get('date')) added.push(`Date: ${new Date().toUTCString().replace('GMT', '+0000')}`);
+  let messageIdHeader = get('message-id');
+  if (!messageIdHeader) {
+    messageIdHeader = `<${crypto.randomUUID()}@${deps.config.hostname}>`;
+    added.push(`Message-ID: ${messageIdHeader}`);
+  }
+  const streamHeader = get('x-relais-stream');
+  const stream: Stream = streamHeader === 'marketing' || streamHeader === 'transactional' ? streamHeader : control.options.customCampaign ? 'marketing' : 'transactional';
+  const opts = control.options;
+  const campaignPart = (opts.customCampaign ?? 'none').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
+  if (!get('feedback-id')) added.push(`Feedback-ID: ${campaignPart}:${tenantId}:${stream}:relais`);
+  if (added.length > 0) raw = Buffer.concat([Buffer.from(`${added.join('\r\n')}\r\n`), raw]);
+
+  const draft: Draft = {
+    tenantId,
+    source: 'smtp',
+    stream,
+    sandbox: false,
+    options: opts,
+    raw,
+    envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+    fromAddress,
+    subject: get('subject') ?? null,
+    recipients: session.envelope.rcptTo.map((r) => newRecipient(r.address, 'to')),
+    messageIdHeader,
+    warnings: [],
+  };
+  const [outcome] = await runIntake([draft], deps.intake);
+  if (!outcome.ok) {
+    deps.metrics.intakeMessages.inc({ source: 'smtp', outcome: 'rejected' });
+    const s = outcome.rejection.smtp;
+    throw smtpError(s.code, `${s.enhanced} ${s.text}`);
+  }
+  deps.metrics.intakeMessages.inc({ source: 'smtp', outcome: 'accepted' });
+  const ids = draft.recipients.map((r) => r.id).join(',');
+  return `2.0.0 queued as ${ids}`;
+}

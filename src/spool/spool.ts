@@ -1,0 +1,29 @@
+// The durable spool: a message is accepted only once its rows are committed. Writes from
+// concurrent requests share commits (group commit), so durability costs one flush per
+// window instead of one per message.
+import type { Store } from '../store/database.ts';
+import { type SpoolBatch, writeSpoolBatches } from '../store/spool-repo.ts';
+import { GroupCommitter } from './group-commit.ts';
+
+export class Spool {
+  private readonly committer: GroupCommitter<SpoolBatch>;
+  /** called after each durable write with the new queue rows, so the MTA can pick them up at once */
+  onSpooled: ((batch: SpoolBatch) => void) | null = null;
+
+  constructor(store: Store, windowMs: number) {
+    this.committer = new GroupCommitter<SpoolBatch>({ commit: (items) => writeSpoolBatches(store, items), windowMs });
+  }
+
+  async write(batch: SpoolBatch): Promise<void> {
+    await this.committer.write(batch);
+    this.onSpooled?.(batch);
+  }
+
+  stats(): { commits: number; items: number } {
+    return { commits: this.committer.commits, items: this.committer.items };
+  }
+
+  close(): Promise<void> {
+    return this.committer.close();
+  }
+}

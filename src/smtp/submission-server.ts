@@ -89,7 +89,8 @@ export function createSubmissionServer(deps: SubmissionDeps, secure: boolean): S
       );
     },
     onMailFrom(address, session, cb) {
-      if (session.user === undefined && !(isTrusted(session) && trustedTenant !== undefined)) {
+      // smtp-server leaves session.user false (not undefined) before AUTH
+      if (!session.user && !(isTrusted(session) && trustedTenant !== undefined)) {
         return cb(smtpError(530, '5.7.0 Authentication required (AUTH after STARTTLS, with an API key id and secret)'));
       }
       if (address.address && !validateAddress(address.address).ok) return cb(smtpError(553, `5.1.7 invalid sender address <${address.address}>`));
@@ -124,9 +125,10 @@ export function createSubmissionServer(deps: SubmissionDeps, secure: boolean): S
 }
 
 async function acceptData(raw0: Buffer, session: SMTPServerSession, deps: SubmissionDeps, trustedTenant: number | undefined): Promise<string> {
-  const tenantId = (session.user as number | undefined) ?? trustedTenant;
+  const authed = typeof session.user === 'number' ? session.user : undefined;
+  const tenantId = authed ?? trustedTenant;
   if (tenantId === undefined) throw smtpError(530, '5.7.0 Authentication required');
-  if (session.user === undefined) {
+  if (authed === undefined) {
     // trusted-network submission: the named tenant must still exist and be active
     const t = await findTenant(deps.store, tenantId);
     if (!t || t.status !== 'active') throw smtpError(554, `5.7.1 trusted tenant ${tenantId} is ${t ? 'suspended' : 'unknown'}`);

@@ -21,8 +21,10 @@ export interface TestNode {
   stop(): Promise<void>;
 }
 
-export async function startTestNode(opts: { dialect?: 'sqlite' | 'postgres'; env?: Record<string, string>; roles?: string } = {}): Promise<TestNode> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'relais-node-'));
+export async function startTestNode(
+  opts: { dialect?: 'sqlite' | 'postgres'; env?: Record<string, string>; roles?: string; dataDir?: string; keepData?: boolean } = {},
+): Promise<TestNode> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'relais-node-'));
   let dbUrl = `sqlite:${join(dataDir, 'relais.db')}`;
   let schema: string | undefined;
   if (opts.dialect === 'postgres') {
@@ -61,7 +63,7 @@ export async function startTestNode(opts: { dialect?: 'sqlite' | 'postgres'; env
     dataDir,
     async stop() {
       await node.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.keepData) rmSync(dataDir, { recursive: true, force: true });
       if (schema) {
         const c = new pg.Client({ connectionString: PG_URL });
         await c.connect();

@@ -1,0 +1,62 @@
+// `relais bounce parse FILE…`: what the MX would make of a bounce message.
+import { readFile } from 'node:fs/promises';
+import { parseBounce } from '../../feedback/bounce.ts';
+import type { CliCommand } from '../command.ts';
+
+export const commands: CliCommand[] = [
+  {
+    words: ['bounce', 'parse'],
+    summary: 'Parse bounce messages (DSN or MTA notices): recipient, reason, status, hard/soft',
+    usage: 'bounce parse FILE... [--json]',
+    async run(args, io) {
+      if (args.positionals.length === 0) {
+        io.err('usage: relais bounce parse FILE... [--json]');
+        return 2;
+      }
+      let failed = 0;
+      for (const file of args.positionals) {
+        let raw: Buffer;
+        try {
+          raw = await readFile(file);
+        } catch (err) {
+          failed++;
+          if (args.json) io.out(JSON.stringify({ file, error: (err as Error).message }));
+          else io.err(`${file}: ${(err as Error).message}`);
+          continue;
+        }
+        const r = parseBounce(raw);
+        if (args.json) {
+          io.out(
+            JSON.stringify({
+              file,
+              isBounce: r.isBounce,
+              kind: r.kind,
+              recipients: r.recipients.map((x) => ({
+                address: x.address,
+                reason: x.reason,
+                enhancedStatus: x.enhanced ?? null,
+                replyCode: x.code ?? null,
+                hard: x.hard,
+                bounce: x.hard ? 'hard' : 'soft',
+                reply: x.reply,
+                ...(x.remoteMta ? { remoteMta: x.remoteMta } : {}),
+              })),
+              ...(r.feedbackType ? { feedbackType: r.feedbackType } : {}),
+              ...(r.originalMessageId ? { originalMessageId: r.originalMessageId } : {}),
+              ...(r.truncated ? { truncated: r.truncated } : {}),
+              ...(r.why ? { why: r.why } : {}),
+            }),
+          );
+          continue;
+        }
+        io.out(`${file}: ${r.isBounce ? 'bounce' : r.kind === 'not-bounce' ? 'not a bounce' : r.kind}${r.why ? ` (${r.why})` : ''}`);
+        for (const x of r.recipients) {
+          io.out(`  ${x.address || '(unknown)'}  ${x.reason}  ${x.hard ? 'hard' : 'soft'}  ${x.enhanced ?? '-'}  ${x.code ?? '-'}`);
+          if (x.reply) io.out(`    ${x.reply.slice(0, 200)}`);
+        }
+        if (r.originalMessageId) io.out(`  original Message-ID: ${r.originalMessageId}`);
+      }
+      return failed ? 1 : 0;
+    },
+  },
+];

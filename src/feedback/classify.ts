@@ -1,0 +1,202 @@
+// Maps one failure (an SMTP reply during delivery, or a recipient of a DSN) to the taxonomy.
+// Order of evidence: the reply text's phrase families (rules/text-rules.ts), then the
+// enhanced status code (rules/status-rules.ts), then what is left (delayed action, the SMTP
+// command that failed). Text first because one code covers many causes (5.7.1, 5.0.0).
+import { statusReason } from './rules/status-rules.ts';
+import { TEXT_RULES, type TextRule } from './rules/text-rules.ts';
+import { isHard, type Reason } from './taxonomy.ts';
+
+export interface ReplyInput {
+  code?: number;
+  enhanced?: string;
+  text: string;
+}
+
+export interface FailureInput extends ReplyInput {
+  /** DSN Action (failed, delayed, delivered, ...) */
+  action?: string;
+  /** SMTP command the failure answered: CONN, HELO, EHLO, MAIL, RCPT, DATA */
+  command?: string;
+  /** DSN Diagnostic-Code type: smtp, x-unix, ... */
+  diagnosticType?: string;
+}
+
+export interface Classification {
+  reason: Reason;
+  hard: boolean;
+  enhanced?: string;
+  code?: number;
+  /** what decided: `text:<reason>#<n>`, `status:<code>`, or `fallback:<why>` (for audits) */
+  basis: string;
+}
+
+const COMPILED: { rule: TextRule; re: RegExp; index: number }[] = TEXT_RULES.map((rule, index) => ({
+  rule,
+  re: new RegExp(rule.pattern, 'i'),
+  index,
+}));
+
+const ENHANCED_RE = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)/;
+const REPLY_CODE_RES = [
+  /^\s*(?:[a-z0-9.-]+;\s*)?([245]\d\d)(?=[\s-]|$)/i,
+  /(?:said|says|returned|replied|response|reply|answer|error|<<<|\]:|\):|smtp;|failed:|reason:|code:)\s*:?\s*\(?([245]\d\d)(?=[\s-]|\)|$)/i,
+  /(?<![\d.])([245]\d\d)[\s-]+[245]\.\d{1,3}\.\d{1,3}/,
+];
+
+/** Lower-cases, drops the repeated `550-5.7.1` prefixes of multi-line replies, collapses space. */
+export function normaliseReplyText(text: string): string {
+  return text
+    // Mailbox names say nothing about the failure (and test corpora use names like
+    // "userunknown@..."): keep only the shape.
+    .replace(/[^\s<>()"',;:[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, 'address@domain')
+    .replace(/^[ \t]*[245]\d\d-(?:[245]\.\d{1,3}\.\d{1,3}[ \t]+)?/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+export function findEnhanced(text: string): string | undefined {
+  const m = ENHANCED_RE.exec(text);
+  return m ? `${m[1]}.${Number(m[2])}.${Number(m[3])}` : undefined;
+}
+
+export function findReplyCode(text: string): number | undefined {
+  for (const re of REPLY_CODE_RES) {
+    const m = re.exec(text);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/** The first text rule matching `normalised` text, if any (in data order). */
+export function matchTextRule(normalised: string): { rule: TextRule; index: number } | undefined {
+  for (const c of COMPILED) if (c.re.test(normalised)) return { rule: c.rule, index: c.index };
+  return undefined;
+}
+
+/** Index of the first rule of `reason` that matches, or -1. */
+function textIndex(reason: Reason, text: string): number {
+  if (!text) return -1;
+  for (const c of COMPILED) if (c.rule.reason === reason && c.re.test(text)) return c.index;
+  return -1;
+}
+
+/** Placeholder and catch-all codes carry no reason of their own. */
+function isSpecific(enhanced: string | undefined): enhanced is string {
+  return !!enhanced && !/^\d\.0\.0$/.test(enhanced);
+}
+
+/**
+ * First pass: reasons whose evidence is strong enough to override a status code, in this
+ * order. Each is chosen when its status code or one of its phrase families matches (see
+ * `probe` for the two that depend on the SMTP command).
+ */
+export const FIRST_PASS: Reason[] = [
+  'suppressed', 'mailboxfull', 'emailtoolarge', 'suspend', 'hasmoved', 'norelaying', 'authfailure', 'userunknown',
+  'filtered', 'requireptr', 'notcompliantrfc', 'badreputation', 'contenterror', 'rejected', 'hostunknown',
+  'spamdetected', 'ratelimited', 'blocked',
+];
+
+/** Second pass, after a status code that names a definite reason: the remaining families. */
+export const SECOND_PASS: Reason[] = [
+  'mailboxfull', 'authfailure', 'badreputation', 'ratelimited', 'spamdetected', 'virusdetected', 'policyviolation',
+  'norelaying', 'notaccept', 'expired', 'systemerror', 'networkerror', 'suspend', 'contenterror', 'systemfull',
+  'failedstarttls', 'securityerror', 'suppressed', 'syntaxerror', 'mailererror',
+];
+
+/** Status-derived reasons too vague to stop at: the text gets a second look first. */
+const VAGUE = new Set<Reason>(['undefined', 'onhold', 'systemerror', 'securityerror', 'expired', 'networkerror', 'hostunknown', 'userunknown']);
+
+/** Commands before DATA: a rejection there cannot be about the content. */
+const BEFORE_DATA = new Set(['CONN', 'HELO', 'EHLO', 'MAIL', 'RCPT']);
+
+function probe(reason: Reason, statusR: Reason | undefined, text: string, command: string | undefined): number | 'status' | false {
+  if (reason === 'userunknown') {
+    if (statusR === 'userunknown') {
+      // A 5.1.1 whose words say the mailbox is full, moved, or the sender was refused.
+      for (const other of ['blocked', 'mailboxfull', 'hasmoved', 'rejected', 'notaccept', 'authfailure'] as Reason[]) if (textIndex(other, text) >= 0) return false;
+      return 'status';
+    }
+    // "User unknown" after DATA is a content filter speaking, not the directory.
+    const i = textIndex('userunknown', text);
+    if (i < 0) return false;
+    if (command === 'RCPT') return i;
+    // Without the command, trust the words unless the status code names another reason.
+    return command === undefined && (statusR === undefined || VAGUE.has(statusR)) ? i : false;
+  }
+  if (reason === 'filtered') {
+    const i = Math.max(textIndex('filtered', text), textIndex('userunknown', text));
+    if (statusR === 'filtered') return i >= 0 ? i : false;
+    if (command === undefined || BEFORE_DATA.has(command)) return textIndex('filtered', text) >= 0 ? textIndex('filtered', text) : false;
+    return i >= 0 ? i : false;
+  }
+  if (reason === 'hostunknown') {
+    if (textIndex('networkerror', text) >= 0 && statusR !== 'hostunknown') return false;
+  }
+  if (statusR === reason && !VAGUE.has(reason)) return 'status';
+  const i = textIndex(reason, text);
+  if (i >= 0) return i;
+  if (statusR === reason) return 'status';
+  return false;
+}
+
+export function classifyFailure(input: FailureInput): Classification {
+  const raw = (input.text ?? '').slice(0, 8192);
+  const text = normaliseReplyText(raw);
+  let enhanced = input.enhanced && /^[245]\.\d{1,3}\.\d{1,3}$/.test(input.enhanced) ? input.enhanced : undefined;
+  const inText = findEnhanced(raw);
+  // A DSN's Status is often a generic X.0.0 while the remote reply carried the real code.
+  if (inText && (!enhanced || (!isSpecific(enhanced) && inText[0] === enhanced[0]))) enhanced = inText;
+  const code = input.code ?? findReplyCode(raw);
+  const action = input.action?.toLowerCase();
+  const command = input.command?.toUpperCase();
+  const done = (reason: Reason, basis: string): Classification => ({
+    reason,
+    hard: isHard(reason, code, enhanced),
+    ...(enhanced ? { enhanced } : {}),
+    ...(code !== undefined ? { code } : {}),
+    basis,
+  });
+
+  if (enhanced?.startsWith('2.') || action === 'delivered' || action === 'relayed' || action === 'expanded') {
+    return done('delivered', 'status:success');
+  }
+  const statusRule = isSpecific(enhanced) ? statusReason(enhanced) : undefined;
+  const statusR = statusRule?.reason;
+  if (input.diagnosticType && /^x-unix/i.test(input.diagnosticType)) {
+    // A local delivery program's own words: only a full mailbox is worth telling apart.
+    if (textIndex('mailboxfull', text) >= 0) return done('mailboxfull', 'text:x-unix');
+    return done('mailererror', 'fallback:x-unix');
+  }
+  for (const r of FIRST_PASS) {
+    const p = probe(r, statusR, text, command);
+    if (p !== false) return done(r, p === 'status' ? `status:${statusRule?.status}` : `text:${r}#${p}`);
+  }
+  if (statusR && !VAGUE.has(statusR)) return done(statusR, `status:${statusRule?.status}`);
+  for (const r of SECOND_PASS) {
+    const i = textIndex(r, text);
+    if (i >= 0) return done(r, `text:${r}#${i}`);
+  }
+  if (statusR) return done(statusR, `status:${statusRule?.status}`);
+  if (enhanced && /^[45]\.6\./.test(enhanced)) return done('contenterror', 'status:X.6');
+  if (enhanced && /^[45]\.7\./.test(enhanced)) return done('securityerror', 'status:X.7');
+  if (action === 'delayed' || action === 'expired') return done('expired', 'fallback:delayed');
+  if (command === 'HELO' || command === 'EHLO' || command === 'CONN') return done('blocked', `fallback:${command}`);
+  if (command === 'MAIL') return done('rejected', 'fallback:MAIL');
+  if (text) return done('onhold', 'fallback:unmatched');
+  return done('undefined', 'fallback:empty');
+}
+
+/**
+ * Classifies a synchronous SMTP reply during delivery (the MTA calls this for every 4xx/5xx).
+ * Pass `command` (RCPT, DATA, MAIL, EHLO, CONN) when known: "user unknown" at RCPT is a
+ * missing mailbox, after DATA it is a filter.
+ * `hard` tells the MTA to stop trying this recipient for good and suppress it.
+ */
+export function classifyReply(reply: ReplyInput & { command?: string }): { reason: Reason; hard: boolean; enhanced?: string; code?: number } {
+  const c = classifyFailure(reply);
+  const out: { reason: Reason; hard: boolean; enhanced?: string; code?: number } = { reason: c.reason, hard: c.hard };
+  if (c.enhanced) out.enhanced = c.enhanced;
+  if (c.code !== undefined) out.code = c.code;
+  return out;
+}

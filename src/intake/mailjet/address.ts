@@ -6,7 +6,7 @@
 // REJECTED with a clear message: they need SMTPUTF8 end to end, which we do not offer.
 // Quoted local parts and IP-literal domains are rejected too: they are legal in RFC 5321
 // but have no place in bulk sending and are a favourite of header-injection attempts.
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 
 export type AddressCheck =
   | { ok: true; email: string }
@@ -40,7 +40,8 @@ export function validateAddress(addr: string): AddressCheck {
   }
   if (NON_ASCII.test(domain) || /(^|\.)xn--/i.test(domain)) {
     const ascii = domainToASCII(domain);
-    if (!ascii) return bad(addr);
+    // domainToASCII passes malformed A-labels through; a label that does not decode stays "xn--"
+    if (!ascii || /(^|\.)xn--/.test(domainToUnicode(ascii))) return bad(addr);
     domain = ascii;
   } else {
     domain = domain.toLowerCase();

@@ -54,6 +54,7 @@ function parseRef(src: string): { path: string; scoped: boolean } {
 
 function parseOutput(inner: string): Node {
   const s = inner.trim();
+  if (s.startsWith('data:')) throw new TemplateSyntaxError(`contact data "${s}" is not available in the Send API`);
   const m = /^(var:[A-Za-z0-9_][\w.-]*|[A-Za-z0-9_][\w.-]*)(?::(.*))?$/s.exec(s);
   if (!m) throw new TemplateSyntaxError(`invalid placeholder "{{${inner}}}"`);
   const ref = parseRef(m[1]!);

@@ -72,21 +72,25 @@ function hasLongLine(text: string): boolean {
 }
 const BARE_EOL = /\r(?!\n)|(?<!\r)\n/;
 
+// Part builders return header + blank line + content with no trailing CRLF: content is
+// exactly what the client sent, and multipart() adds the delimiter line breaks.
+
 /** A text part: 7bit when it can be (and contains no boundary marker), else quoted-printable. */
 function textPart(type: 'plain' | 'html', text: string): string {
   if (SEVEN_BIT_OK.test(text) && !hasLongLine(text) && !text.includes('=_relais_')) {
     const body = BARE_EOL.test(text) ? text.replace(/\r\n|\r|\n/g, '\r\n') : text;
-    return `Content-Type: text/${type}; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${body}\r\n`;
+    return `Content-Type: text/${type}; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${body}`;
   }
   const qp = quotedPrintable(text);
-  return `Content-Type: text/${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${qp}\r\n`;
+  return `Content-Type: text/${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${qp}`;
 }
 
 function multipart(subtype: string, parts: string[], type?: string): string {
   const b = boundary();
   let s = `Content-Type: multipart/${subtype}; boundary="${b}"${type ? `; type="${type}"` : ''}\r\n\r\n`;
-  for (const p of parts) s += `--${b}\r\n${p}`;
-  return `${s}--${b}--\r\n`;
+  // the CRLF before each delimiter belongs to the delimiter (RFC 2046 §5.1.1), not the part
+  for (const p of parts) s += `--${b}\r\n${p}\r\n`;
+  return `${s}--${b}--`;
 }
 
 function attachmentPart(a: Attachment, inline: boolean): string {
@@ -147,5 +151,7 @@ export function buildMime(msg: NormalizedMessage, opts: BuildMimeOptions): Buffe
     if (OWN.has(name.toLowerCase())) continue;
     h += unstructured(name, value);
   }
-  return Buffer.from(h + bodyEntity(msg), 'latin1');
+  const single = msg.attachments.length === 0 && msg.inlinedAttachments.length === 0 && !(msg.textPart !== undefined && msg.htmlPart !== undefined);
+  // a multipart body ends with CRLF like all mail on the wire; a single text part keeps its exact bytes
+  return Buffer.from(h + bodyEntity(msg) + (single ? '' : '\r\n'), 'latin1');
 }

@@ -91,12 +91,12 @@ export function rfc5322Date(d: Date): string {
   return d.toUTCString().replace(/GMT$/, '+0000');
 }
 
-/** Base64 `b64` wrapped at 76 characters with CRLF. */
+/** Base64 `b64` wrapped at 76 characters with CRLF (none after the last line). */
 export function wrapBase64(b64: string): string {
-  if (b64.length <= 76) return `${b64}\r\n`;
+  if (b64.length <= 76) return b64;
   const lines: string[] = [];
   for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
-  return `${lines.join('\r\n')}\r\n`;
+  return lines.join('\r\n');
 }
 
 const HEX = '0123456789ABCDEF';

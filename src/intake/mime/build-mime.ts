@@ -151,7 +151,7 @@ export function buildMime(msg: NormalizedMessage, opts: BuildMimeOptions): Buffe
     if (OWN.has(name.toLowerCase())) continue;
     h += unstructured(name, value);
   }
-  const single = msg.attachments.length === 0 && msg.inlinedAttachments.length === 0 && !(msg.textPart !== undefined && msg.htmlPart !== undefined);
-  // a multipart body ends with CRLF like all mail on the wire; a single text part keeps its exact bytes
-  return Buffer.from(h + bodyEntity(msg) + (single ? '' : '\r\n'), 'latin1');
+  const body = bodyEntity(msg);
+  // end with CRLF like all mail on the wire (SMTP DATA and DKIM body hashes expect it)
+  return Buffer.from(h + body + (body.endsWith('\r\n') ? '' : '\r\n'), 'latin1');
 }

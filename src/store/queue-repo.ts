@@ -1,0 +1,149 @@
+// The delivery side of the queue: claim due rows under a lease, release them, renew leases,
+// and write attempt outcomes with their events in one transaction. A lease that runs out
+// (the node died mid-delivery) makes its rows claimable again: delivery is at-least-once.
+import { sql } from 'kysely';
+import type { Store } from './database.ts';
+import type { EventsTable } from './schema.ts';
+
+export interface QueuedMessage {
+  id: number;
+  tenantId: number;
+  bodyId: number;
+  stream: string;
+  campaign: string | null;
+  mailFrom: string;
+  recipient: string;
+  recipientDomain: string;
+  fromAddr: string;
+  attempts: number;
+  expiresAt: number;
+  createdAt: number;
+}
+
+const CLAIM_COLUMNS = 'id, tenant_id, body_id, stream, campaign, mail_from, recipient, recipient_domain, from_addr, attempts, expires_at, created_at';
+
+function toQueued(r: Record<string, unknown>): QueuedMessage {
+  return {
+    id: Number(r.id),
+    tenantId: Number(r.tenant_id),
+    bodyId: Number(r.body_id),
+    stream: String(r.stream),
+    campaign: (r.campaign as string | null) ?? null,
+    mailFrom: String(r.mail_from),
+    recipient: String(r.recipient),
+    recipientDomain: String(r.recipient_domain),
+    fromAddr: String(r.from_addr),
+    attempts: Number(r.attempts),
+    expiresAt: Number(r.expires_at),
+    createdAt: Number(r.created_at),
+  };
+}
+
+/**
+ * Leases up to `limit` due rows (queued or deferred, next attempt reached, no live lease) to
+ * `owner` until `now + leaseMs`. On PostgreSQL concurrent claimers skip each other's locked
+ * rows (FOR UPDATE SKIP LOCKED); SQLite has one writer, so the statement is atomic as is.
+ */
+export async function claimDue(store: Store, opts: { owner: string; now: number; leaseMs: number; limit: number }): Promise<QueuedMessage[]> {
+  const until = opts.now + opts.leaseMs;
+  const lock = store.dialect === 'postgres' ? sql.raw(' for update skip locked') : sql.raw('');
+  const r = await sql<Record<string, unknown>>`
+    update messages set lease_owner = ${opts.owner}, lease_until = ${until}
+    where id in (
+      select id from messages
+      where status in ('queued', 'deferred') and next_attempt_at <= ${opts.now}
+        and (lease_until is null or lease_until < ${opts.now})
+      order by next_attempt_at
+      limit ${opts.limit}${lock})
+    returning ${sql.raw(CLAIM_COLUMNS)}`.execute(store.db);
+  return r.rows.map(toQueued).sort((a, b) => a.id - b.id);
+}
+
+function chunk<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+/** Gives rows back to the scheduled queue without an attempt (paused site, full ready queue, shutdown). */
+export async function releaseRows(store: Store, ids: number[], nextAttemptAt: number): Promise<void> {
+  for (const c of chunk(ids, 5000)) {
+    await store.db.updateTable('messages').set({ lease_owner: null, lease_until: null, next_attempt_at: nextAttemptAt }).where('id', 'in', c).execute();
+  }
+}
+
+/** Extends the lease of rows this owner still holds in memory. */
+export async function renewLeases(store: Store, owner: string, ids: number[], until: number): Promise<void> {
+  for (const c of chunk(ids, 5000)) {
+    await store.db.updateTable('messages').set({ lease_until: until }).where('id', 'in', c).where('lease_owner', '=', owner).execute();
+  }
+}
+
+export async function loadBodies(store: Store, ids: number[]): Promise<Map<number, Buffer>> {
+  const out = new Map<number, Buffer>();
+  for (const c of chunk([...new Set(ids)], 1000)) {
+    const rows = await store.db.selectFrom('bodies').select(['id', 'raw']).where('id', 'in', c).execute();
+    for (const r of rows) out.set(Number(r.id), Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength));
+  }
+  return out;
+}
+
+export type FinalStatus = 'sent' | 'bounced' | 'expired';
+
+export interface AttemptOutcome {
+  id: number;
+  status: FinalStatus | 'deferred';
+  /** attempts made so far, this one included */
+  attempts: number;
+  /** for deferred rows */
+  nextAttemptAt?: number;
+  lastReply: string | null;
+  egressIp: string | null;
+  event?: EventsTable;
+}
+
+/** Writes outcomes and their events in one transaction and drops the leases. */
+export async function applyOutcomes(store: Store, outcomes: AttemptOutcome[], now: number): Promise<void> {
+  if (outcomes.length === 0) return;
+  const events = outcomes.flatMap((o) => (o.event ? [o.event] : []));
+  await store.db.transaction().execute(async (trx) => {
+    if (store.dialect === 'postgres') {
+      // One statement for the whole batch: a round trip per row would cap throughput.
+      for (const c of chunk(outcomes, 2000)) {
+        await sql`
+          update messages m set status = v.status, attempts = v.attempts,
+            next_attempt_at = coalesce(v.next_at, m.next_attempt_at), last_reply = v.reply, egress_ip = v.ip,
+            updated_at = ${now}, lease_owner = null, lease_until = null
+          from (select * from unnest(${c.map((o) => o.id)}::bigint[], ${c.map((o) => o.status)}::text[],
+                ${c.map((o) => o.attempts)}::int[], ${c.map((o) => o.nextAttemptAt ?? null)}::bigint[],
+                ${c.map((o) => o.lastReply)}::text[], ${c.map((o) => o.egressIp)}::text[])
+                as t(id, status, attempts, next_at, reply, ip)) v
+          where m.id = v.id`.execute(trx);
+      }
+    } else {
+      for (const o of outcomes) {
+        await trx
+          .updateTable('messages')
+          .set({
+            status: o.status,
+            attempts: o.attempts,
+            ...(o.nextAttemptAt !== undefined ? { next_attempt_at: o.nextAttemptAt } : {}),
+            last_reply: o.lastReply,
+            egress_ip: o.egressIp,
+            updated_at: now,
+            lease_owner: null,
+            lease_until: null,
+          })
+          .where('id', '=', o.id)
+          .execute();
+      }
+    }
+    for (const c of chunk(events, 3000)) await trx.insertInto('events').values(c).execute();
+  });
+}
+
+/** Queue depth by status (for metrics and the queue-memory bench). */
+export async function queueCounts(store: Store): Promise<Record<string, number>> {
+  const rows = await store.db.selectFrom('messages').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

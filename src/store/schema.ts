@@ -129,6 +129,67 @@ export interface AuditLogTable {
   created_at: number;
 }
 
+export interface SuppressionsTable {
+  id: number;
+  tenant_id: number;
+  address: string; // lower-cased
+  scope: string; // tenant | stream | list
+  scope_value: string; // '' | stream name | list id
+  reason: string; // hard_bounce | complaint | unsubscribe | manual | invalid
+  origin: string; // recipient | tenant | operator | system
+  detail: string | null;
+  message_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookEndpointsTable {
+  id: number;
+  tenant_id: number;
+  url: string;
+  backup_url: string | null;
+  event_types: string; // comma-separated; '' = all
+  format: string; // native | mailjet
+  secret: string; // sealed with the master key
+  status: string; // active | failing | disabled
+  cursor: number; // last events.id looked at
+  retry_hours: number;
+  failing_since: number | null;
+  last_error: string | null;
+  last_success_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookOutboxTable {
+  id: number;
+  endpoint_id: number;
+  tenant_id: number;
+  event_id: number;
+  replay: number; // 0 | 1
+  status: string; // pending | delivered
+  attempts: number;
+  next_attempt_at: number;
+  first_failure_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface InboundReportsTable {
+  id: number;
+  kind: string; // bounce | complaint | unsubscribe | other
+  outcome: string; // attributed | forged | unknown | unattributable | loop | vacation | not-report | too-large
+  tenant_id: number | null;
+  message_id: number | null;
+  mail_from: string;
+  rcpt_to: string;
+  summary: string; // JSON
+  raw: Uint8Array | null;
+  size: number;
+  created_at: number;
+}
+
 export interface Schema {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -143,4 +204,8 @@ export interface Schema {
   routes: RoutesTable;
   leases: LeasesTable;
   audit_log: AuditLogTable;
+  suppressions: SuppressionsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_outbox: WebhookOutboxTable;
+  inbound_reports: InboundReportsTable;
 }

@@ -48,7 +48,7 @@ export function normaliseReplyText(text: string): string {
   return text
     // Mailbox names say nothing about the failure (and test corpora use names like
     // "userunknown@..."): keep only the shape.
-    .replace(/[^\s<>()"',;:[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, 'address@domain')
+    .replace(/[^\s<>()"',;:[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, 'someone@somewhere')
     .replace(/^[ \t]*[245]\d\d-(?:[245]\.\d{1,3}\.\d{1,3}[ \t]+)?/gm, '')
     .replace(/\s+/g, ' ')
     .trim()

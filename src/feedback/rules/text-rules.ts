@@ -84,8 +84,8 @@ export const TEXT_RULES: TextRule[] = [
   {
     reason: 'virusdetected',
     pattern: String.raw`\bvirus|malware|\binfected\b|malicious (?:content|attachment|payload|code|software)|trojan|\bworm\b|phishing content`,
-    example: '554 5.7.1 The message was rejected because it contains prohibited virus or spam content',
-    source: 'Amazon WorkMail',
+    example: '550 This message contains a virus (Eicar-Test-Signature) and has been rejected',
+    source: 'Exim with ClamAV',
   },
   // --- reputation of the sending IP/domain
   {
@@ -111,7 +111,7 @@ export const TEXT_RULES: TextRule[] = [
   // --- the recipient does not exist
   {
     reason: 'userunknown',
-    pattern: String.raw`user(?:name)? (?:is )?unknown|unknown (?:user|recipient|mail ?box|local[- ]?part|address|account|alias|e-?mail)|no such (?:user|mail ?box|recipient|account|address|person|local user)|(?:user|mail ?box|recipient|account|address|addressee|e-?mail(?: address)?|local part|person|alias)(?: account)? (?:does not|doesn't|did not|does no longer|no longer) exists?|(?:user|mail ?box|recipient|account|address|addressee|e-?mail address)(?: name)? (?:not found|not known|unknown|not exist|non[- ]existent|nonexistent|is not valid|is invalid|invalid)|(?:invalid|bad|unknown|non[- ]?existent|unavailable|not a valid|illegal|unrouteable) (?:recipient|mail ?box|user|address|destination mailbox|e-?mail address|account|local user)|(?:recipient|mailbox|user|address) (?:address )?(?:rejected|unavailable|not (?:listed|valid|available|recognized|accepted))|not (?:a )?(?:valid|known|local|recognized) (?:user|recipient|mail ?box|address|e-?mail)|address (?:not found|unknown|rejected|lookup failed)|recipient(?:notfound| not found)|(?:user|recipient) (?:lookup|check|verification) (?:failed|error)|no mail ?box (?:here|by that name|for|with)|mailbox unavailable|unknown or illegal alias|is not a (?:known|valid) (?:user|mail ?box|recipient)|(?:doesn't|does not) have an? [\w.-]+ account|undeliverable address|address (?:is )?(?:invalid|undeliverable|does not exist)|dosn't exist|no (?:valid )?(?:user|recipient|mailbox|account)(?:s)? (?:by|with|here|found|at)|(?:person|user|mailbox) (?:is )?not (?:here|found)|not our customer|rcpt ?to.{0,40}(?:unknown|invalid|not exist)|resolver\.adr\.recip|recipient (?:address )?(?:is )?not (?:in|on)|not listed in|user not local|bad destination (?:mail ?box|address)`,
+    pattern: String.raw`(?:account|address|mail ?box|user)[^.]{0,40} (?:does not|doesn't|did not) exist|user(?:name)? (?:is )?unknown|unknown (?:user|recipient|mail ?box|local[- ]?part|address|account|alias|e-?mail)|no such (?:user|mail ?box|recipient|account|address|person|local user)|(?:user|mail ?box|recipient|account|address|addressee|e-?mail(?: address)?|local part|person|alias)(?: account)? (?:does not|doesn't|did not|does no longer|no longer) exists?|(?:user|mail ?box|recipient|account|address|addressee|e-?mail address)(?: name)? (?:not found|not known|unknown|not exist|non[- ]existent|nonexistent|is not valid|is invalid|invalid)|(?:invalid|bad|unknown|non[- ]?existent|unavailable|not a valid|illegal|unrouteable) (?:recipient|mail ?box|user|address|destination mailbox|e-?mail address|account|local user)|(?:recipient|mailbox|user|address) (?:address )?(?:rejected|unavailable|not (?:listed|valid|available|recognized|accepted))|not (?:a )?(?:valid|known|local|recognized) (?:user|recipient|mail ?box|address|e-?mail)|address (?:not found|unknown|rejected|lookup failed)|recipient(?:notfound| not found)|(?:user|recipient) (?:lookup|check|verification) (?:failed|error)|no mail ?box (?:here|by that name|for|with)|mailbox unavailable|unknown or illegal alias|is not a (?:known|valid) (?:user|mail ?box|recipient)|(?:doesn't|does not) have an? [\w.-]+ account|undeliverable address|address (?:is )?(?:invalid|undeliverable|does not exist)|dosn't exist|no (?:valid )?(?:user|recipient|mailbox|account)(?:s)? (?:by|with|here|found|at)|(?:person|user|mailbox) (?:is )?not (?:here|found)|not our customer|rcpt ?to.{0,40}(?:unknown|invalid|not exist)|resolver\.adr\.recip|recipient (?:address )?(?:is )?not (?:in|on)|not listed in|user not local|bad destination (?:mail ?box|address)`,
     example: "550 5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces.",
     source: 'Gmail',
   },
@@ -125,7 +125,7 @@ export const TEXT_RULES: TextRule[] = [
   // --- the envelope sender was refused
   {
     reason: 'rejected',
-    pattern: String.raw`(?:do not|don't|may not) have (?:the )?permission to post|group you tried to contact|sender (?:address )?(?:rejected|denied|refused|blocked|not allowed|unknown|invalid|verify failed|verification failed|is blacklisted|is banned)|(?:invalid|bad|unknown|unverified|forged|unauthori[sz]ed|disallowed) sender|(?:domain of )?sender (?:address )?(?:domain )?(?:does not exist|must resolve|not found|has no)|mail from .{0,60}(?:rejected|refused|denied|not accepted)|(?:from|return|envelope|sender) (?:address|domain) (?:rejected|is not allowed|not accepted|denied|refused|invalid)|(?:your|the) (?:e-?mail )?address (?:has been|is) (?:blocked|blacklisted|banned)|(?:address|domain) .{0,40}(?:is )?in (?:my|our|the) (?:local )?(?:black|block) ?list|sender(?:'s)? (?:domain|address)? ?(?:is )?(?:on|in) (?:the |a |our )?(?:recipient's )?(?:black|block)\s?list|(?:blacklisted|blocked) (?:sender|from address)|sender is not (?:authorized|allowed)|reject(?:ed)? (?:by|due to) (?:the )?sender|null (?:sender|reverse[- ]path) (?:not|is not) allowed|rejected because (?:the )?(?:sender|from)`,
+    pattern: String.raw`(?:do not|don't|may not) have (?:the )?permission to post|group you tried to contact|sender (?:address )?(?:rejected|denied|refused|blocked|not allowed|unknown|invalid|verify failed|verification failed|is blacklisted|is banned)|(?:invalid|bad|unknown|unverified|forged|unauthori[sz]ed|disallowed) sender|domain of sender address .{0,80}(?:does not exist|not found|must resolve)|(?:domain of )?sender (?:address )?(?:domain )?(?:does not exist|must resolve|not found|has no)|mail from .{0,60}(?:rejected|refused|denied|not accepted)|(?:from|return|envelope|sender) (?:address|domain) (?:rejected|is not allowed|not accepted|denied|refused|invalid)|(?:your|the) (?:e-?mail )?address (?:has been|is) (?:blocked|blacklisted|banned)|(?:address|domain) .{0,40}(?:is )?in (?:my|our|the) (?:local )?(?:black|block) ?list|sender(?:'s)? (?:domain|address)? ?(?:is )?(?:on|in) (?:the |a |our )?(?:recipient's )?(?:black|block)\s?list|(?:blacklisted|blocked) (?:sender|from address)|sender is not (?:authorized|allowed)|reject(?:ed)? (?:by|due to) (?:the )?sender|null (?:sender|reverse[- ]path) (?:not|is not) allowed|rejected because (?:the )?(?:sender|from)`,
     example: '553 5.1.8 <sender@example.invalid>... Domain of sender address sender@example.invalid does not exist',
     source: 'sendmail',
   },
@@ -139,7 +139,7 @@ export const TEXT_RULES: TextRule[] = [
   // --- content judged to be spam
   {
     reason: 'spamdetected',
-    pattern: String.raw`\bspam|junk ?mail|unsolicited|\bubce?\b|bulk (?:e-?)?mail|suspicious (?:content|message|mail)|looks like (?:spam|junk)|content (?:filter|rejected|scan)|classified as|high probability of|rejected (?:by|as) (?:the )?(?:content|message) filter|mail content denied|(?:message )?content rejected|message (?:content )?(?:rejected|refused) as|score (?:of|too high|exceeded)|scored too high|x-spam`,
+    pattern: String.raw`\bspam(?!haus|cop|trap)|junk ?mail|unsolicited|\bubce?\b|bulk (?:e-?)?mail|suspicious (?:content|message|mail)|looks like (?:spam|junk)|content (?:filter|rejected|scan)|classified as|high probability of|rejected (?:by|as) (?:the )?(?:content|message) filter|mail content denied|(?:message )?content rejected|message (?:content )?(?:rejected|refused) as|score (?:of|too high|exceeded)|scored too high|x-spam`,
     example: "550 5.7.1 Our system has detected that this message is likely unsolicited mail. To reduce the amount of spam sent to Gmail, this message has been blocked.",
     source: 'Gmail',
   },
@@ -153,9 +153,9 @@ export const TEXT_RULES: TextRule[] = [
   // --- the recipient's own filters / a mailbox that takes nothing
   {
     reason: 'filtered',
-    pattern: String.raw`(?:refused|rejected|blocked|denied|filtered) by (?:the )?(?:recipient|user|mail ?box owner)|(?:recipient|user) (?:has )?(?:rejected|refused|blocked|chosen to block|filtered|set up a filter)|(?:recipient|user)'s (?:filter|rules|settings|block ?list)|(?:user|recipient) (?:rejected|refuses|does not accept)|(?:do|does) not accept (?:mail|e-?mail|messages) from (?:you|this sender|your address)|not accepting (?:mail|messages) from|mail ?box (?:not accepting|refuses)|delivery not authorized|message (?:filtered|refused|blocked)|(?:is|was) filtered|filter(?:ed|ing) (?:rule|by)|mailbox (?:disabled|not accepting)`,
-    example: '550 5.2.1 Mailbox disabled, not accepting messages',
-    source: 'generic',
+    pattern: String.raw`(?:due to|by) (?:the )?(?:user|recipient) (?:rules|preferences|filters?)|user reject|refuses? to (?:accept|receive) (?:your|this) mail|(?:refused|rejected|blocked|denied|filtered) by (?:the )?(?:recipient|user|mail ?box owner)|(?:recipient|user) (?:has )?(?:rejected|refused|blocked|chosen to block|filtered|set up a filter)|(?:recipient|user)'s (?:filter|rules|settings|block ?list)|(?:user|recipient) (?:rejected|refuses|does not accept)|(?:do|does) not accept (?:mail|e-?mail|messages) from (?:you|this sender|your address)|not accepting (?:mail|messages) from|mail ?box (?:not accepting|refuses)|delivery not authorized|message (?:filtered|refused|blocked)|(?:is|was) filtered|filter(?:ed|ing) (?:rule|by)|mailbox (?:disabled|not accepting)`,
+    example: '550 5.7.1 RCP-P2 Refused due to recipient preferences',
+    source: 'Facebook',
   },
   // --- malformed content or headers
   {
@@ -217,7 +217,7 @@ export const TEXT_RULES: TextRule[] = [
   {
     reason: 'mailererror',
     pattern: String.raw`x-unix|mailer (?:error|failure)|(?:command|program|pipe|procmail|delivery agent|mda) (?:failed|died|crashed|error|exited|returned)|exit (?:code|status) \d|\bpipe to\b|unknown mailer error|local delivery failed|(?:permission|access) denied .{0,40}(?:pipe|command|file)|returned status|child process`,
-    example: 'Command died with status 1: "/usr/local/bin/procmail". Command output: procmail: Quota exceeded',
+    example: 'Command died with status 127: "/usr/local/bin/deliver". Command output: sh: 1: /usr/local/bin/deliver: not found',
     source: 'Postfix local(8)',
   },
 ];

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { parseBounce } from './bounce.ts';
+
+const fx = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+
+test('RFC 3464 DSN with two recipients: per-recipient reason, status, reply and original headers', () => {
+  const r = parseBounce(fx('dsn-postfix-two-recipients.eml'));
+  assert.equal(r.isBounce, true);
+  assert.equal(r.kind, 'dsn');
+  assert.equal(r.recipients.length, 2);
+  const [a, b] = r.recipients;
+  assert.equal(a.address, 'alice@example.org');
+  assert.equal(a.reason, 'userunknown');
+  assert.equal(a.hard, true);
+  assert.equal(a.enhanced, '5.1.1');
+  assert.equal(a.code, 550);
+  assert.equal(a.remoteMta, 'mx.example.org');
+  assert.match(a.reply, /User unknown in virtual mailbox table/);
+  assert.equal(b.address, 'bob@example.org');
+  assert.equal(b.reason, 'mailboxfull');
+  assert.equal(b.hard, false);
+  assert.equal(b.enhanced, '5.2.2');
+  assert.equal(b.code, 552);
+  assert.equal(r.originalMessageId, '<msg-100@relais.example.com>');
+  assert.equal(r.originalHeaders?.['x-relais-message-id'], '100');
+});
+
+test('qmail text bounce without a delivery-status part', () => {
+  const r = parseBounce(fx('qmail-text.eml'));
+  assert.equal(r.kind, 'dsn');
+  assert.deepEqual(
+    r.recipients.map((x) => [x.address, x.reason, x.hard, x.enhanced, x.code]),
+    [['carol@example.org', 'userunknown', true, '5.1.1', 550]],
+  );
+  assert.equal(r.originalMessageId, '<msg-200@relais.example.com>');
+});
+
+test('Exim text bounce: blocklisted sending IP is a soft "blocked"', () => {
+  const r = parseBounce(fx('exim-text.eml'));
+  assert.equal(r.recipients.length, 1);
+  assert.equal(r.recipients[0].address, 'dave@example.org');
+  assert.equal(r.recipients[0].reason, 'blocked');
+  assert.equal(r.recipients[0].hard, false);
+  assert.equal(r.recipients[0].command, 'RCPT');
+  assert.equal(r.originalMessageId, '<msg-300@relais.example.com>');
+});
+
+test('auto-replies are vacation, not bounces; ordinary mail is not a bounce', () => {
+  const v = parseBounce(fx('vacation.eml'));
+  assert.equal(v.isBounce, false);
+  assert.equal(v.kind, 'vacation');
+  const n = parseBounce(fx('not-bounce.eml'));
+  assert.equal(n.isBounce, false);
+  assert.equal(n.kind, 'not-bounce');
+  assert.equal(n.recipients.length, 0);
+});
+
+test('a complaint report is feedback, not a bounce', () => {
+  const r = parseBounce(fx('arf-abuse.eml'));
+  assert.equal(r.isBounce, false);
+  assert.equal(r.kind, 'feedback');
+  assert.equal(r.feedbackType, 'abuse');
+  assert.equal(r.recipients[0].address, 'grace@isp.example.net');
+  assert.equal(r.recipients[0].reason, 'feedback');
+});
+
+test('line endings do not matter (CRLF and CR-only)', () => {
+  const lf = fx('dsn-postfix-two-recipients.eml').toString('latin1');
+  for (const eol of ['\r\n', '\r']) {
+    const r = parseBounce(lf.replace(/\n/g, eol));
+    assert.deepEqual(r.recipients.map((x) => x.reason), ['userunknown', 'mailboxfull']);
+  }
+});
+
+test('malformed input never throws and says why', () => {
+  const inputs: (string | Buffer)[] = [
+    '',
+    '\n\n\n',
+    Buffer.from([0, 1, 2, 255, 254, 0, 10, 10, 13]),
+    'Content-Type: multipart/report; report-type=delivery-status; boundary=x\n\n--x\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822;\nAction: failed\n--x--',
+    'Content-Type: multipart/report; boundary="never-used"\nFrom: MAILER-DAEMON@x.example\n\nno parts here',
+    'Content-Type: message/delivery-status\n\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550',
+    'From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail\nContent-Transfer-Encoding: base64\n\n!!!not base64!!!',
+  ];
+  for (const raw of inputs) {
+    const r = parseBounce(raw);
+    assert.equal(typeof r.isBounce, 'boolean');
+    if (!r.isBounce) assert.ok(r.why || r.kind !== 'dsn', 'a non-bounce says why');
+  }
+});
+
+test('multipart bombs: deep nesting and thousands of parts are cut off, in bounded time', () => {
+  let deep = 'From: MAILER-DAEMON@x.example\nSubject: Undelivered\nContent-Type: multipart/mixed; boundary=b0\n\n';
+  for (let i = 0; i < 5000; i++) deep += `--b${i}\nContent-Type: multipart/mixed; boundary=b${i + 1}\n\n`;
+  let t0 = performance.now();
+  let r = parseBounce(deep);
+  assert.ok(performance.now() - t0 < 3000, 'deep nesting took too long');
+  assert.ok(r.truncated?.includes('depth'));
+
+  let wide = 'From: MAILER-DAEMON@x.example\nSubject: Undelivered\nContent-Type: multipart/mixed; boundary=w\n\n';
+  for (let i = 0; i < 20000; i++) wide += `--w\nContent-Type: text/plain\n\nFinal-Recipient: rfc822; u${i}@example.org\nAction: failed\nStatus: 5.1.1\n\n`;
+  wide += '--w--\n';
+  t0 = performance.now();
+  r = parseBounce(wide);
+  assert.ok(performance.now() - t0 < 3000, 'wide multipart took too long');
+  assert.ok(r.truncated?.includes('parts'));
+  assert.ok(r.recipients.length <= 500);
+});
+
+test('a huge attachment is skipped, not decoded whole', () => {
+  const dsn = fx('dsn-postfix-two-recipients.eml').toString('latin1');
+  const big = `\n--4F2A11C0A1.1700000000/mta1.example.net\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n${'QUFB'.repeat(19 * 1024 * 1024 / 4).replace(/(.{76})/g, '$1\n')}\n`;
+  const raw = dsn.replace('--4F2A11C0A1.1700000000/mta1.example.net--', `${big}--4F2A11C0A1.1700000000/mta1.example.net--`);
+  const t0 = performance.now();
+  const r = parseBounce(raw);
+  assert.ok(performance.now() - t0 < 5000);
+  assert.deepEqual(r.recipients.map((x) => x.reason), ['userunknown', 'mailboxfull']);
+  assert.ok(r.truncated?.includes('size'));
+});

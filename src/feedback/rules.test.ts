@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { classifyFailure, normaliseReplyText } from './classify.ts';
+import { STATUS_RULES, statusReason } from './rules/status-rules.ts';
+import { TEXT_RULES, VACATION_PATTERNS } from './rules/text-rules.ts';
+import { isReason } from './taxonomy.ts';
+
+test('every text rule is well-formed and its example matches its own pattern', () => {
+  assert.ok(TEXT_RULES.length >= 25);
+  for (const [i, r] of TEXT_RULES.entries()) {
+    assert.ok(isReason(r.reason), `rule ${i}: unknown reason ${r.reason}`);
+    assert.ok(r.example.length >= 10, `rule ${i} (${r.reason}) needs a real example text`);
+    const re = new RegExp(r.pattern, 'i');
+    assert.ok(re.test(normaliseReplyText(r.example)), `rule ${i} (${r.reason}) does not match its example: ${r.example}`);
+  }
+});
+
+test('every text rule example is classified as its reason by the whole classifier', () => {
+  for (const r of TEXT_RULES) {
+    // The examples are RCPT/DATA-time replies; pass the command the example implies so the
+    // command-dependent reasons (user unknown vs filtered) are tested as written.
+    const c = classifyFailure({ text: r.example, command: r.reason === 'filtered' ? 'DATA' : undefined });
+    assert.equal(c.reason, r.reason, `example for ${r.reason} classified as ${c.reason} (${c.basis}): ${r.example}`);
+  }
+});
+
+test('every status rule names a valid code and reason and its example carries the code', () => {
+  const seen = new Set<string>();
+  for (const r of STATUS_RULES) {
+    assert.match(r.status, /^X\.\d{1,3}\.(?:\d{1,3}|\*)$/);
+    assert.ok(isReason(r.reason), r.reason);
+    assert.ok(!seen.has(r.status), `duplicate status rule ${r.status}`);
+    seen.add(r.status);
+    const m = /([245])\.(\d{1,3})\.(\d{1,3})/.exec(r.example);
+    assert.ok(m, `example for ${r.status} has no enhanced code`);
+    const code = `${m[1]}.${m[2]}.${m[3]}`;
+    assert.equal(statusReason(code)?.reason, r.reason, `${code} -> ${statusReason(code)?.reason}, want ${r.reason}`);
+  }
+});
+
+test('vacation patterns match their examples', () => {
+  for (const v of VACATION_PATTERNS) assert.match(v.example, new RegExp(v.pattern, 'i'));
+});

@@ -2,7 +2,8 @@
 // concurrent requests share commits (group commit), so durability costs one flush per
 // window instead of one per message.
 import type { Store } from '../store/database.ts';
-import { type SpoolBatch, writeSpoolBatches } from '../store/spool-repo.ts';
+import type { SpoolBatch } from '../store/spool-repo.ts';
+import { createSpoolWriter, type SpoolWriter } from '../store/spool-writer.ts';
 import { GroupCommitter } from './group-commit.ts';
 
 export class Spool {
@@ -10,8 +11,11 @@ export class Spool {
   /** called after each durable write with the new queue rows, so the MTA can pick them up at once */
   onSpooled: ((batch: SpoolBatch) => void) | null = null;
 
+  private readonly writer: SpoolWriter;
+
   constructor(store: Store, windowMs: number) {
-    this.committer = new GroupCommitter<SpoolBatch>({ commit: (items) => writeSpoolBatches(store, items), windowMs });
+    this.writer = createSpoolWriter(store);
+    this.committer = new GroupCommitter<SpoolBatch>({ commit: (items) => this.writer.write(items), windowMs });
   }
 
   async write(batch: SpoolBatch): Promise<void> {
@@ -23,7 +27,8 @@ export class Spool {
     return { commits: this.committer.commits, items: this.committer.items };
   }
 
-  close(): Promise<void> {
-    return this.committer.close();
+  async close(): Promise<void> {
+    await this.committer.close();
+    await this.writer.close();
   }
 }

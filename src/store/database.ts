@@ -14,6 +14,8 @@ export interface Store {
   db: Kysely<Schema>;
   dialect: DialectName;
   url: string;
+  /** SQLite only: the database file */
+  file?: string;
   close(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export async function openStore(url: string): Promise<Store> {
   // commit returns, which is what lets the spool acknowledge a message.
   raw.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: adaptSqlite(raw) }) });
-  return { db, dialect: 'sqlite', url, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', url, file, close: () => db.destroy() };
 }
 
 export function redact(url: string): string {

@@ -1,0 +1,66 @@
+// Starts Relais as a child process (as an operator would) on a temp data dir, with a
+// tenant and key created through the CLI, for benchmarks.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..', '..');
+const cli = join(root, 'src', 'cli', 'main.ts');
+
+export interface RelaisProcess {
+  child: ChildProcess;
+  http: string;
+  ports: { http?: number; smtp?: number; smtps?: number; mx?: number };
+  tenantId: number;
+  keyId: string;
+  secret: string;
+  dataDir: string;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export function relaisCli(env: Record<string, string>, ...args: string[]): any {
+  const r = spawnSync(process.execPath, [cli, ...args, '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`relais ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+export async function startRelaisProcess(extraEnv: (tenantId: number) => Record<string, string> = () => ({})): Promise<RelaisProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relais-bench-'));
+  const base: Record<string, string> = {
+    RELAIS_DATA_DIR: dataDir,
+    RELAIS_HTTP_PORT: '0',
+    RELAIS_SMTP_PORT: '0',
+    RELAIS_SMTPS_PORT: '0',
+    RELAIS_MX_PORT: '0',
+    RELAIS_LOG_LEVEL: 'silent',
+  };
+  const created = relaisCli(base, 'tenant', 'create', 'Bench', '--key');
+  const env = { ...base, ...extraEnv(created.tenant.id) };
+  const child = spawn(process.execPath, [cli, 'start', '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const banner = await new Promise<any>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d) => {
+      buf += d;
+      const line = buf.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(JSON.parse(line));
+    });
+    child.once('exit', (code) => reject(new Error(`relais exited early (${code})`)));
+  });
+  return {
+    child,
+    http: banner.http,
+    ports: banner.ports,
+    tenantId: created.tenant.id,
+    keyId: created.key.id,
+    secret: created.key.secret,
+    dataDir,
+    env,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

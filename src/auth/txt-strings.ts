@@ -33,5 +33,5 @@ export function zoneFileTxt(strings: readonly string[]): string {
 export function displayTxt(value: string, max = 512): string {
   const cut = value.length > max ? value.slice(0, max) : value;
   const safe = cut.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0').slice(-2)}`);
-  return value.length > max ? `${safe}… (${value.length} characters)` : safe;
+  return value.length > max ? `${safe}... (${value.length} characters)` : safe;
 }

@@ -154,3 +154,24 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('template language errors [sqlite]', () => {
+  test('TemplateErrorDeliver false: accepted but blocked with a suppressed event; true: delivered', async () => {
+    const n = await startTestNode();
+    try {
+      const base = { From: { Email: 'a@acme.example' }, To: [{ Email: 'x@example.net' }], Subject: 'Hi {{var:name}}', TextPart: 'Hello {{var:name}}', TemplateLanguage: true };
+      const res = await fetch(`${n.url}/v3.1/send`, { method: 'POST', headers: { authorization: n.basic }, body: JSON.stringify({ Messages: [base, { ...base, TemplateErrorDeliver: true }] }) });
+      const b = (await res.json()) as any;
+      assert.equal(b.Messages[0].Status, 'success');
+      const blocked = await n.node.store.db.selectFrom('messages').select('status').where('id', '=', b.Messages[0].To[0].MessageID).executeTakeFirstOrThrow();
+      assert.equal(blocked.status, 'suppressed');
+      const ev = await n.node.store.db.selectFrom('events').select(['type', 'data']).where('message_id', '=', b.Messages[0].To[0].MessageID).executeTakeFirstOrThrow();
+      assert.equal(ev.type, 'suppressed');
+      assert.match(ev.data, /template language/);
+      const sent = await n.node.store.db.selectFrom('messages').select('status').where('id', '=', b.Messages[1].To[0].MessageID).executeTakeFirstOrThrow();
+      assert.equal(sent.status, 'queued');
+    } finally {
+      await n.stop();
+    }
+  });
+});

@@ -112,7 +112,8 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   values.databaseUrl ??= `sqlite:${join(dataDir, 'relais.db')}`;
   values.hostname ??= osHostname() || 'localhost';
   values.masterKeyFile ??= join(dataDir, 'master.key');
-  values.bounceDomain ??= `bounces.${values.hostname}`;
+  // a bare host name (no dot) still needs a domain-shaped bounce domain
+  values.bounceDomain ??= `bounces.${values.hostname}${String(values.hostname).includes('.') ? '' : '.localdomain'}`;
   const roles = values.roles as string[];
   for (const r of roles) if (!ROLES.includes(r)) throw new ConfigError(`roles: unknown role "${r}" (known: ${ROLES.join(', ')})`);
   const cfg = values as unknown as Config;

@@ -4,12 +4,12 @@
 // signed too, and queued mail then follows a key rotation.
 import { createHash } from 'node:crypto';
 import { uuid as newUuid, nextId } from '../core/ids.ts';
-import { encodeVerp } from './return-path.ts';
+import { encodeVerp } from '../feedback/verp.ts';
 import { eventRecord } from '../store/events-repo.ts';
 import type { MessagesTable } from '../store/schema.ts';
 import { getTemplate } from '../store/templates-repo.ts';
 import { mailjetError, storeErrors } from './mailjet/errors.ts';
-import { renderTemplate } from './mailjet/template.ts';
+import { applyTemplate, renderMessage } from './mailjet/render-message.ts';
 import { buildMime } from './mime/index.ts';
 import { type Draft, type IntakeContext, IntakeRejection, type IntakeStep } from './types.ts';
 
@@ -40,42 +40,25 @@ const suppression: IntakeStep = {
 const render: IntakeStep = {
   name: 'render',
   async run(d, ctx) {
-    const m = d.message;
+    let m = d.message;
     if (!m) return; // SMTP submissions arrive rendered
     if (m.templateId !== undefined) {
       const tpl = await getTemplate(ctx.store, d.tenantId, m.templateId);
       if (!tpl) throw reject([storeErrors.templateNotFound(m.templateId)], 550, '5.6.0', 'unknown template');
-      if (m.htmlPart && tpl.htmlPart) {
-        throw reject([mailjetError('send-0004', 'HTMLPart and a template with an HTML part cannot be combined.', ['HTMLPart', 'TemplateID'])], 550, '5.6.0', 'HTMLPart with template');
-      }
-      m.subject ??= tpl.subject ?? undefined;
-      m.textPart ??= tpl.textPart ?? undefined;
-      m.htmlPart ??= tpl.htmlPart ?? undefined;
+      const merged = applyTemplate(m, { subject: tpl.subject ?? undefined, textPart: tpl.textPart ?? undefined, htmlPart: tpl.htmlPart ?? undefined });
+      if (!merged.ok) throw reject(merged.errors, 550, '5.6.0', 'template');
+      m = merged.message;
     }
-    if (m.templateLanguage) {
-      const problems: string[] = [];
-      const run = (text: string | undefined, html: boolean) => {
-        if (text === undefined) return undefined;
-        const r = renderTemplate(text, m.variables, { html });
-        problems.push(...r.errors);
-        return r.text;
-      };
-      m.subject = run(m.subject, false);
-      m.textPart = run(m.textPart, false);
-      m.htmlPart = run(m.htmlPart, true);
-      if (problems.length > 0) {
-        if (!m.templateErrorDeliver) {
-          throw reject(
-            [mailjetError('send-0003', `error in template language: ${problems.join('; ')}`, ['TemplateLanguage'])],
-            550,
-            '5.6.0',
-            'template error',
-          );
-        }
-        d.warnings.push(`template error, delivered as rendered: ${problems.join('; ')}`);
-      }
+    const rendered = renderMessage(m);
+    m = rendered.message;
+    if (!rendered.ok) {
+      // Mailjet's semantics: the request succeeds, the message is blocked with a reason.
+      for (const r of d.recipients) r.suppressed = { reason: 'error in template language', detail: rendered.templateErrors.join('; ') };
+    } else if (rendered.templateErrors.length > 0) {
+      d.warnings.push(`template errors, delivered as rendered (TemplateErrorDeliver): ${rendered.templateErrors.join('; ')}`);
     }
     if (!m.from) throw reject([mailjetError('mj-0003', 'Property "From" is mandatory.', ['From'])], 550, '5.1.7', 'From missing');
+    d.message = m;
     d.fromAddress = m.from.email;
     d.subject = m.subject ?? null;
   },
@@ -125,7 +108,8 @@ const spoolStep: IntakeStep = {
         campaign: d.options.customCampaign ?? null,
         custom_id: d.options.customId || null,
         event_payload: d.options.eventPayload ?? null,
-        mail_from: encodeVerp({ messageId: r.id, bounceDomain: ctx.config.bounceDomain, secret: ctx.verpKey }),
+        // each recipient row has its own message id, so the VERP recipient index is always 0
+        mail_from: encodeVerp({ messageId: r.id, recipientId: 0, bounceDomain: ctx.config.bounceDomain, secret: ctx.verpKey }),
         recipient: r.email,
         recipient_domain: domain,
         from_addr: d.fromAddress,
@@ -144,7 +128,7 @@ const spoolStep: IntakeStep = {
       const base = { tenantId: d.tenantId, messageId: r.id, recipient: r.email, createdAt: now };
       events.push(
         r.suppressed
-          ? eventRecord({ ...base, type: 'suppressed', data: { reason: r.suppressed.reason, source: d.source } })
+          ? eventRecord({ ...base, type: 'suppressed', data: { reason: r.suppressed.reason, detail: r.suppressed.detail, source: d.source } })
           : eventRecord({ ...base, type: 'reception', data: { source: d.source, stream: d.stream, customId: d.options.customId || undefined, campaign: d.options.customCampaign } }),
       );
     }

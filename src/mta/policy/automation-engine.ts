@@ -204,6 +204,19 @@ export class AutomationEngine {
   }
 }
 
+/** An operator entry: a rule (replaces a built-in rule with the same id) or a switch-off. */
+export type AutomationRuleOverride = AutomationRule | { id: string; disabled: true };
+
+/** Built-in rules with operator rules layered on top: same id replaces, `disabled` removes, new ids append. */
+export function mergeAutomationRules(base: readonly AutomationRule[], overrides: readonly AutomationRuleOverride[] = []): AutomationRule[] {
+  const byId = new Map(base.map((r) => [r.id, r]));
+  for (const o of overrides) {
+    if ('disabled' in o && o.disabled) byId.delete(o.id);
+    else byId.set(o.id, o as AutomationRule);
+  }
+  return [...byId.values()];
+}
+
 /** Every problem in a rule set; the engine refuses to start with any. */
 export function validateAutomationRules(rules: readonly AutomationRule[], knownProvider?: (id: string) => boolean): string[] {
   const errors: string[] = [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../../core/clock.ts';
-import { AutomationEngine, type AutomationRule, validateAutomationRules } from './automation-engine.ts';
+import { AutomationEngine, type AutomationRule, mergeAutomationRules, validateAutomationRules } from './automation-engine.ts';
 import { BUILTIN_AUTOMATION } from './automation-rules.ts';
 import { effectiveShaping } from './effective-shaping.ts';
 import { providerById } from './provider-catalogue.ts';
@@ -202,4 +202,25 @@ test('recording is cheap: 100k non-matching replies well under a second', () => 
   for (let i = 0; i < 100_000; i++) engine.record({ ip: '192.0.2.1', site: i % 2 ? 'google' : 'mx.example.org', reply: '450 4.2.1 mailbox busy, try later' });
   const ms = performance.now() - t0;
   assert.ok(ms < 2000, `${ms.toFixed(0)} ms`);
+});
+
+test('operator rules: same id replaces, disabled removes, new ids append', () => {
+  const mine: AutomationRule = {
+    id: 'seznam-slow-down',
+    providers: ['seznam'],
+    match: 'Too many messages',
+    threshold: '2/h',
+    actions: [{ kind: 'reduce-rate', messageRate: '30/min' }],
+    duration: '1h',
+    examples: ['421 4.7.0 Too many messages from 192.0.2.1, slow down'],
+  };
+  const tighter = { ...BUILTIN_AUTOMATION.find((r) => r.id === 'yahoo-tss04')!, duration: '6h' };
+  const merged = mergeAutomationRules(BUILTIN_AUTOMATION, [mine, tighter, { id: 'yahoo-ts03', disabled: true }]);
+  assert.equal(merged.length, BUILTIN_AUTOMATION.length);
+  assert.equal(merged.find((r) => r.id === 'yahoo-tss04')!.duration, '6h');
+  assert.equal(merged.find((r) => r.id === 'yahoo-ts03'), undefined);
+  assert.deepEqual(validateAutomationRules(merged, (id) => providerById(id) !== undefined), []);
+  const clock = new ManualClock();
+  const engine = new AutomationEngine(merged, clock);
+  assert.equal(engine.record({ ip: '192.0.2.1', site: 'yahoo', reply: TSS04 })[0]!.until, clock.now() + 6 * HOUR);
 });

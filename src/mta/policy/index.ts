@@ -1,6 +1,9 @@
 // The pure policy half of the MTA: data (providers, shaping, automation) and plain functions
 // the delivery loop calls. No I/O here except fetchMtaStsPolicy, whose I/O is injected.
-export { type AutomationAction, type AutomationRecord, type AutomationRule, AutomationEngine, type ReplyObservation, validateAutomationRules } from './automation-engine.ts';
+export {
+  type AutomationAction, type AutomationRecord, type AutomationRule, AutomationEngine, type AutomationRuleOverride,
+  mergeAutomationRules, type ReplyObservation, validateAutomationRules,
+} from './automation-engine.ts';
 export { BUILTIN_AUTOMATION } from './automation-rules.ts';
 export { ConnectionSlots, type SlotLimits } from './connection-slots.ts';
 export { formatRate, parseDuration, parseRate, type Rate, ratePerSecond } from './duration.ts';

@@ -42,7 +42,7 @@ const norm = (s: string | undefined) =>
     .trim()
     .toLowerCase();
 
-const lines = readFileSync(labelsPath, 'utf8').split('\n').filter((l) => l.trim());
+const lines = readFileSync(labelsPath, 'utf8').split(/\r?\n/).filter((l) => l.trim());
 const head = lines[0].split('\t');
 const col = (n: string) => head.indexOf(n);
 let files = 0;

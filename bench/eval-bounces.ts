@@ -29,7 +29,7 @@ interface Row {
   altHard?: string;
 }
 
-const lines = readFileSync(labelsPath, 'utf8').split('\n').filter((l) => l.trim());
+const lines = readFileSync(labelsPath, 'utf8').split(/\r?\n/).filter((l) => l.trim());
 const head = lines[0].split('\t');
 const col = (name: string) => head.indexOf(name);
 const rows: Row[] = lines.slice(1).map((l) => {

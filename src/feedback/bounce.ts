@@ -7,6 +7,7 @@ import { looksLikeDsnFields, parseDsnFields, type DsnRecipientFields } from './d
 import { DEFAULT_LIMITS, decodeWords, header, type MimeLimits, type MimePart, parseHeaderBlock, parseMime, partText, walk } from './mime.ts';
 import { addressesIn, cleanAddress, findCommand, type NoticeRecipient, noticeRecipients, splitNotification } from './notification-text.ts';
 import { VACATION_PATTERNS } from './rules/text-rules.ts';
+import { parseSesNotification } from './ses-notification.ts';
 import type { Reason } from './taxonomy.ts';
 
 export interface BounceRecipient {
@@ -158,6 +159,13 @@ export function parseBounce(raw: Buffer | string, limits: MimeLimits = DEFAULT_L
     human.push(t);
   }
   const allText = human.join('\n');
+  if (!dsnFields && allText.includes('"notificationType"')) {
+    const ses = parseSesNotification(allText);
+    if (ses) {
+      const isBounce = ses.kind === 'dsn' && ses.recipients.some((r) => r.reason !== 'delivered');
+      return { ...base, isBounce, kind: ses.kind, recipients: ses.recipients, ...(ses.feedbackType ? { feedbackType: ses.feedbackType } : {}), ...(ses.originalMessageId ? { originalMessageId: ses.originalMessageId } : {}) };
+    }
+  }
   const { notice, original } = splitNotification(allText);
 
   // The original message: an attached message/rfc822 or text/rfc822-headers part, else the

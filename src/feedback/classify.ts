@@ -50,6 +50,8 @@ export function normaliseReplyText(text: string): string {
     // "userunknown@..."): keep only the shape.
     .replace(/[^\s<>()"',;:[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, 'someone@somewhere')
     .replace(/^[ \t]*[245]\d\d-(?:[245]\.\d{1,3}\.\d{1,3}[ \t]+)?/gm, '')
+    // Folded multi-line replies repeat "550 5.7.1" mid-sentence once joined.
+    .replace(/(\S)\s+[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}(?=\s)/g, '$1')
     .replace(/\s+/g, ' ')
     .trim()
     .toLowerCase();
@@ -131,6 +133,8 @@ function probe(reason: Reason, statusR: Reason | undefined, text: string, comman
     return i >= 0 ? i : false;
   }
   if (reason === 'hostunknown') {
+    // "Host not found, try again" is a DNS hiccup; "no mail exchanger" is a null-MX style refusal.
+    if (textIndex('notaccept', text) >= 0) return false;
     if (textIndex('networkerror', text) >= 0 && statusR !== 'hostunknown') return false;
   }
   if (statusR === reason && !VAGUE.has(reason)) return 'status';
@@ -181,6 +185,8 @@ export function classifyFailure(input: FailureInput): Classification {
   if (enhanced && /^[45]\.6\./.test(enhanced)) return done('contenterror', 'status:X.6');
   if (enhanced && /^[45]\.7\./.test(enhanced)) return done('securityerror', 'status:X.7');
   if (action === 'delayed' || action === 'expired') return done('expired', 'fallback:delayed');
+  // 500-504: the remote did not understand a command.
+  if (code !== undefined && code >= 500 && code <= 504 && !enhanced) return done('syntaxerror', 'fallback:5xx-syntax');
   if (command === 'HELO' || command === 'EHLO' || command === 'CONN') return done('blocked', `fallback:${command}`);
   if (command === 'MAIL') return done('rejected', 'fallback:MAIL');
   if (text) return done('onhold', 'fallback:unmatched');

@@ -150,6 +150,12 @@ function buildPart(text: string, depth: number, st: WalkState, headersOnly = fal
       const guess = /^--([^\s]{6,200})\n[A-Za-z-]+:/m.exec(body);
       if (guess && guess[1] !== params.boundary) chunks = splitMultipart(body, guess[1], st);
     }
+    if (chunks.length === 0) {
+      // No usable delimiter at all: read the body as text (PMDF and others put the whole
+      // report there).
+      part.type = 'text/plain';
+      return part;
+    }
     for (const chunk of chunks) {
       if (st.parts >= st.limits.maxParts) {
         st.truncated.push('parts');

@@ -8,7 +8,7 @@
 const ORIGINAL_MARKERS = [
   /^[ \t]*[-=_*]{2,}[ \t]*(?:the )?(?:original|returned|unsent|undelivered|rejected|failed) (?:message|mail|e-?mail)/im,
   /^[ \t]*[-=_*]{2,}.{0,20}(?:below this line is a copy|this is a copy of|copy of (?:the |your )?(?:original )?message|header(?:s)? of (?:the )?original|original message (?:header|follows))/im,
-  /^[ \t]*(?:message headers follow|original message (?:headers )?follows?|the original message (?:headers? )?(?:was|is|are|follows)|---+ ?original message ?---+|(?:unsent|returned) message follows|your message reads|the (?:original )?(?:e-?mail|message) (?:headers? )?(?:was|were|is|are) (?:attached|below|as follows))/im,
+  /^[ \t]*(?:message headers follow|original message (?:headers )?follows?|the original message (?:headers? )?(?:follows|(?:is|are|was|were) (?:attached|included|below|as follows))|---+ ?original message ?---+|(?:unsent|returned) message follows|your message reads|the (?:original )?(?:e-?mail|message) (?:headers? )?(?:was|were|is|are) (?:attached|below|as follows))/im,
   /^[ \t]*[-=]{2,} ?(?:the )?(?:header|headers) (?:of|from) /im,
   /^[ \t]*-{3,} ?(?:message|headers) (?:text|follow)/im,
 ];
@@ -77,7 +77,7 @@ export interface NoticeRecipient {
 }
 
 /** A line that names one recipient and maybe the error: `<a@b>:`, `  a@b`, `a@b: host said ...`. */
-const RECIPIENT_LINE = /^[ \t]*(?:(?:failed |final |original |bad |invalid |unknown )?(?:recipient|address|addressee|to|rcpt(?: to)?|destinataire|empfänger)s?(?:\(s\))?[ \t]*:[ \t]*)?<?((?:"[^"]+"|[^\s<>@"():;,]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?[ \t]*(?:\(.*?\))?[ \t]*(?:(?:[:.]|\.\.\.)[ \t]*(.*))?$/i;
+const RECIPIENT_LINE = /^[ \t]*(?:(?:failed |final |original |bad |invalid |unknown )?(?:recipient|address|addressee|to|rcpt(?: to)?|destinataire|empfänger)s?(?:\(s\))?[ \t]*:[ \t]*)?<?((?:"[^"]+"|[^\s<>@"():;,]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?[ \t]*(?:\(.*?\))?[ \t]*(?:(?:[:.]|\.\.\.|(?=\[))[ \t]*(.*))?$/i;
 
 /**
  * Finds the reported recipients in a notification. Addresses standing on their own line start

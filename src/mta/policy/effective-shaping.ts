@@ -2,7 +2,7 @@
 // adjustments folded in. Adjustments only ever tighten (the slower rate, the smaller limit),
 // so a rule can never make Relais faster than the operator allowed.
 import type { AutomationRecord } from './automation-engine.ts';
-import { parseRate, slowerRate } from './duration.ts';
+import { parseRate, type Rate, slowerRate } from './duration.ts';
 import type { Shaping } from './shaping.ts';
 
 export interface EffectiveShaping extends Shaping {
@@ -12,6 +12,17 @@ export interface EffectiveShaping extends Shaping {
   bounceUntil?: number;
   /** the rules currently tightening this path */
   adjustedBy: string[];
+}
+
+// Records keep rates as text (they are stored); parse each distinct text once.
+const parsedRates = new Map<string, Rate>();
+function rate(text: string): Rate {
+  let r = parsedRates.get(text);
+  if (!r) {
+    r = parseRate(text);
+    if (parsedRates.size < 1000) parsedRates.set(text, r);
+  }
+  return r;
 }
 
 /**
@@ -32,8 +43,8 @@ export function effectiveShaping(base: Shaping, adjustments: readonly Automation
         out.bounceUntil = Math.max(out.bounceUntil ?? 0, a.until);
         break;
       case 'reduce-rate':
-        if (act.messageRate) out.messageRate = slowerRate(out.messageRate, parseRate(act.messageRate))!;
-        if (act.connectionRate) out.connectionRate = slowerRate(out.connectionRate, parseRate(act.connectionRate))!;
+        if (act.messageRate) out.messageRate = slowerRate(out.messageRate, rate(act.messageRate))!;
+        if (act.connectionRate) out.connectionRate = slowerRate(out.connectionRate, rate(act.connectionRate))!;
         break;
       case 'reduce-connections':
         if (act.maxConnections !== undefined) out.maxConnections = Math.min(out.maxConnections, act.maxConnections);

@@ -9,7 +9,7 @@ export { ConnectionSlots, type SlotLimits } from './connection-slots.ts';
 export { formatRate, parseDuration, parseRate, type Rate, ratePerSecond } from './duration.ts';
 export { type EffectiveShaping, effectiveShaping } from './effective-shaping.ts';
 export {
-  fetchMtaStsPolicy, memoryMtaStsCache, type MtaStsCache, type MtaStsIo, type MtaStsPolicy, type MtaStsResult,
+  applyMtaSts, fetchMtaStsPolicy, memoryMtaStsCache, type MtaStsCache, type MtaStsIo, type MtaStsPolicy, type MtaStsResult,
   mxAllowedByPolicy, mxMatchesPolicy, parseMtaStsPolicy, parseMtaStsTxt,
 } from './mta-sts.ts';
 export { type EgressCandidate, pickEgressIp } from './pick-egress-ip.ts';

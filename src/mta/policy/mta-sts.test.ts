@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DnsAnswer, TxtRecord } from '../../dns/resolver.ts';
 import {
+  applyMtaSts,
   fetchMtaStsPolicy,
   memoryMtaStsCache,
   type MtaStsFetchResponse,
@@ -157,4 +158,19 @@ test('fetchMtaStsPolicy: no policy without TXT; redirects, wrong type and bad bo
   const { state, io } = world();
   state.contentType = null; // a missing header is tolerated
   assert.equal(((await fetchMtaStsPolicy('example.org', io)).policy as MtaStsPolicy).mode, 'enforce');
+});
+
+test('applyMtaSts: enforce filters hosts and demands valid TLS; testing only reports', () => {
+  const enforce = { policy: parseMtaStsPolicy(RFC_POLICY), id: 'x', source: 'fetched' as const };
+  const hosts = [{ host: 'mx1.example.net', port: 25 }, { host: 'mail.example.org', port: 25 }];
+  assert.deepEqual(applyMtaSts(hosts, enforce), { hosts: [hosts[0]], requireValidTls: true, mismatched: ['mail.example.org'] });
+  const testing = { ...enforce, policy: { ...enforce.policy, mode: 'testing' as const } };
+  assert.deepEqual(applyMtaSts(['mx1.example.net', 'mail.example.org'], testing), {
+    hosts: ['mx1.example.net', 'mail.example.org'],
+    requireValidTls: false,
+    mismatched: ['mail.example.org'],
+  });
+  assert.deepEqual(applyMtaSts(['a.example'], { policy: null, reason: 'none' }), { hosts: ['a.example'], requireValidTls: false, mismatched: [] });
+  assert.deepEqual(applyMtaSts(['a.example'], undefined).hosts, ['a.example']);
+  assert.deepEqual(applyMtaSts(['mail.example.org'], enforce).hosts, [], 'no allowed host: the caller defers (mta-sts-mx-mismatch)');
 });

@@ -65,6 +65,23 @@ export function mxAllowedByPolicy(mx: string, policy: MtaStsPolicy): boolean {
   return policy.mode !== 'enforce' || mxMatchesPolicy(mx, policy);
 }
 
+/**
+ * What a discovery result means for one delivery: the MX hosts that may be used (in the
+ * given order), whether TLS with a valid certificate is mandatory, and the hosts that did not
+ * match (for TLS-RPT style reporting). With no policy, or in testing mode, nothing changes.
+ */
+export function applyMtaSts<T extends string | { host: string }>(
+  hosts: readonly T[],
+  result: MtaStsResult | null | undefined,
+): { hosts: T[]; requireValidTls: boolean; mismatched: string[] } {
+  const policy = result?.policy;
+  if (!policy || policy.mode === 'none') return { hosts: [...hosts], requireValidTls: false, mismatched: [] };
+  const name = (h: T) => (typeof h === 'string' ? h : h.host);
+  const mismatched = hosts.map(name).filter((h) => !mxMatchesPolicy(h, policy));
+  if (policy.mode === 'testing') return { hosts: [...hosts], requireValidTls: false, mismatched };
+  return { hosts: hosts.filter((h) => mxMatchesPolicy(name(h), policy)), requireValidTls: true, mismatched };
+}
+
 /** The parsed `_mta-sts` TXT record: its id, or undefined when it is not exactly one valid STSv1 record. */
 export function parseMtaStsTxt(records: readonly string[]): string | undefined {
   const sts = records.filter((r) => /^v=STSv1\s*;/.test(r));

@@ -102,10 +102,12 @@ function noticeFor(address: string, notes: NoticeRecipient[], notice: string): s
 function finish(
   address: string,
   text: string,
-  extra: { enhanced?: string; action?: string; remoteMta?: string; diagnosticType?: string; command?: string; code?: number },
+  extra: { enhanced?: string; action?: string; remoteMta?: string; diagnosticType?: string; command?: string; code?: number; generic?: boolean },
 ): BounceRecipient {
   const command = extra.command ?? findCommand(text);
   const c = classifyFailure({ text, enhanced: extra.enhanced, action: extra.action, command, diagnosticType: extra.diagnosticType, code: extra.code });
+  // Nothing was said about this recipient in particular: "undefined", not "onhold".
+  if (c.reason === 'onhold' && extra.generic) c.reason = 'undefined';
   const r: BounceRecipient = { address, reason: c.reason, hard: c.hard, reply: text.replace(/\s+/g, ' ').trim().slice(0, 1000) };
   if (c.enhanced) r.enhanced = c.enhanced;
   if (c.code !== undefined) r.code = c.code;
@@ -190,7 +192,8 @@ export function parseBounce(raw: Buffer | string, limits: MimeLimits = DEFAULT_L
     !!header(root.headers, 'x-failed-recipients') ||
     /^<>$/.test((header(root.headers, 'return-path') ?? '').trim());
 
-  if (!dsnFields && isVacation(root, notice)) {
+  const autoReplied = /^auto-replied/i.test((header(root.headers, 'auto-submitted') ?? '').trim());
+  if (!dsnFields && (isVacation(root, notice) || (autoReplied && !BOUNCE_FROM.test(rootFrom) && !BOUNCE_SUBJECT.test(rootSubject) && !header(root.headers, 'x-failed-recipients')))) {
     const to = addressesIn(header(root.headers, 'from') ?? '')[0] ?? '';
     return { ...base, isBounce: false, kind: 'vacation', recipients: [{ address: to, reason: 'vacation', hard: false, reply: rootSubject }], ...(originalMessageId ? { originalMessageId } : {}), ...(originalHeaders ? { originalHeaders } : {}) };
   }
@@ -213,14 +216,15 @@ export function parseBounce(raw: Buffer | string, limits: MimeLimits = DEFAULT_L
       // The Diagnostic-Code is the remote's own words; the notification adds context (the
       // command, a local reason) when the code is thin or missing.
       const text = diag ? (diag.length < 40 && fromNotice ? `${diag}\n${fromNotice}` : diag) : fromNotice || notice.trim();
-      recipients.push(finish(address, text, { enhanced: f.status, action: f.action, remoteMta: f.remoteMta, diagnosticType: f.diagnosticType, command: findCommand(diag) ?? findCommand(fromNotice) ?? (dsnFields.recipients.length === 1 ? findCommand(notice) : undefined) }));
+      const generic = !diag && (!fromNotice || notes.find((n) => n.address.toLowerCase() === address.toLowerCase())?.generic === true);
+      recipients.push(finish(address, text, { generic, enhanced: f.status, action: f.action, remoteMta: f.remoteMta, diagnosticType: f.diagnosticType, command: findCommand(diag) ?? findCommand(fromNotice) ?? (dsnFields.recipients.length === 1 ? findCommand(notice) : undefined) }));
     }
   } else {
     let list = notes;
     if (list.length === 0) {
       const failed = header(root.headers, 'x-failed-recipients');
       const fallback = failed ? addressesIn(failed) : addressesIn(originalHeaders?.to ?? '').slice(0, 1);
-      list = fallback.map((a) => ({ address: a, text: notice.trim() }));
+      list = fallback.map((a) => ({ address: a, text: notice.trim(), generic: true }));
     }
     for (const n of list.slice(0, MAX_RECIPIENTS)) {
       // A block with no code of its own inherits the notice's wording (e.g. "permanent error").

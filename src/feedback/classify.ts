@@ -83,6 +83,12 @@ function textIndex(reason: Reason, text: string): number {
   return -1;
 }
 
+function explicitIndex(reason: Reason, text: string): number {
+  if (!text) return -1;
+  for (const c of COMPILED) if (c.rule.reason === reason && c.rule.explicit && c.re.test(text)) return c.index;
+  return -1;
+}
+
 /** Placeholder and catch-all codes carry no reason of their own. */
 function isSpecific(enhanced: string | undefined): enhanced is string {
   return !!enhanced && !/^\d\.0\.0$/.test(enhanced);
@@ -109,6 +115,9 @@ export const SECOND_PASS: Reason[] = [
 /** Status-derived reasons too vague to stop at: the text gets a second look first. */
 const VAGUE = new Set<Reason>(['undefined', 'onhold', 'systemerror', 'securityerror', 'expired', 'networkerror', 'hostunknown', 'userunknown']);
 
+/** The sending host or IP itself is what is refused (checked before spam wording). */
+const SENDER_HOST_BLOCKED = /(?:client host|sending host|source ip|(?:your |sender |sending |source )?ip(?: address)?|host \[?[\d.]+\]?)[^.]{0,40}(?:blocked|bloquee|banned|blacklisted|listed|refused)/;
+
 /** Commands before DATA: a rejection there cannot be about the content. */
 const BEFORE_DATA = new Set(['CONN', 'HELO', 'EHLO', 'MAIL', 'RCPT']);
 
@@ -116,26 +125,35 @@ function probe(reason: Reason, statusR: Reason | undefined, text: string, comman
   if (reason === 'userunknown') {
     if (statusR === 'userunknown') {
       // A 5.1.1 whose words say the mailbox is full, moved, or the sender was refused.
-      for (const other of ['blocked', 'mailboxfull', 'hasmoved', 'rejected', 'notaccept', 'authfailure'] as Reason[]) if (textIndex(other, text) >= 0) return false;
+      for (const other of ['blocked', 'mailboxfull', 'hasmoved', 'rejected', 'notaccept', 'authfailure', 'filtered'] as Reason[]) if (textIndex(other, text) >= 0) return false;
       return 'status';
     }
-    // "User unknown" after DATA is a content filter speaking, not the directory.
+    // "User unknown" after DATA is a content filter speaking, not the directory, unless the
+    // wording is explicit about the mailbox not existing.
+    const x = explicitIndex('userunknown', text);
+    if (x >= 0 && (statusR === undefined || VAGUE.has(statusR))) return x;
     const i = textIndex('userunknown', text);
     if (i < 0) return false;
     if (command === 'RCPT') return i;
     // Without the command, trust the words unless the status code names another reason.
-    return command === undefined && (statusR === undefined || VAGUE.has(statusR)) ? i : false;
+    return false;
   }
   if (reason === 'filtered') {
     const i = Math.max(textIndex('filtered', text), textIndex('userunknown', text));
     if (statusR === 'filtered') return i >= 0 ? i : false;
-    if (command === undefined || BEFORE_DATA.has(command)) return textIndex('filtered', text) >= 0 ? textIndex('filtered', text) : false;
+    if (explicitIndex('userunknown', text) >= 0) return false;
+    if (statusR && !VAGUE.has(statusR)) return false;
+    if (command && BEFORE_DATA.has(command)) return textIndex('filtered', text) >= 0 ? textIndex('filtered', text) : false;
     return i >= 0 ? i : false;
   }
   if (reason === 'hostunknown') {
     // "Host not found, try again" is a DNS hiccup; "no mail exchanger" is a null-MX style refusal.
     if (textIndex('notaccept', text) >= 0) return false;
     if (textIndex('networkerror', text) >= 0 && statusR !== 'hostunknown') return false;
+  }
+  if (reason === 'spamdetected' && SENDER_HOST_BLOCKED.test(text)) {
+    // "Client host blocked for spamming": the remedy is about the sending IP, not content.
+    return false;
   }
   if (statusR === reason && !VAGUE.has(reason)) return 'status';
   const i = textIndex(reason, text);

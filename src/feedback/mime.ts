@@ -72,9 +72,12 @@ export function parseHeaderBlock(block: string, maxBytes: number): Header[] {
       continue;
     }
     const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (!/^[\x21-\x39\x3b-\x7e]+$/.test(name)) continue;
+    const name = colon > 0 ? line.slice(0, colon).trim().toLowerCase() : '';
+    if (!name || !/^[\x21-\x39\x3b-\x7e]+$/.test(name)) {
+      // Not a field: some MTAs fold multi-line replies without the leading space.
+      if (headers.length > 0 && line.trim()) headers[headers.length - 1].value += ` ${line.trim()}`;
+      continue;
+    }
     headers.push({ name, value: line.slice(colon + 1).trim() });
   }
   return headers;

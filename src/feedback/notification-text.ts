@@ -74,6 +74,8 @@ export interface NoticeRecipient {
   address: string;
   /** the text the notification gives about this recipient */
   text: string;
+  /** true when the text is the whole notice, not something said about this recipient */
+  generic?: boolean;
 }
 
 /** A line that names one recipient and maybe the error: `<a@b>:`, `  a@b`, `a@b: host said ...`. */
@@ -121,7 +123,7 @@ export function noticeRecipients(notice: string, exclude: Set<string>): NoticeRe
   for (const a of addressesIn(notice)) {
     const key = a.toLowerCase();
     if (exclude.has(key) || seen.has(key) || SYSTEM_LOCALPART.test(a.split('@')[0])) continue;
-    const r = { address: a, text: notice.trim() };
+    const r: NoticeRecipient = { address: a, text: notice.trim(), generic: true };
     seen.set(key, r);
     out.push(r);
   }
@@ -129,7 +131,10 @@ export function noticeRecipients(notice: string, exclude: Set<string>): NoticeRe
     // Several addresses mentioned inline: give each the lines around its own mention.
     for (const r of out) {
       const idx = lines.findIndex((l) => l.toLowerCase().includes(r.address.toLowerCase()));
-      if (idx >= 0) r.text = lines.slice(idx, idx + 4).join('\n');
+      if (idx >= 0) {
+        r.text = lines.slice(idx, idx + 4).join('\n');
+        r.generic = false;
+      }
     }
   }
   return out;

@@ -14,6 +14,11 @@ export interface TextRule {
   example: string;
   /** where that kind of text comes from (MTA or provider) */
   source?: string;
+  /**
+   * An explicit statement that holds whatever SMTP command it answered. Without it, "user
+   * unknown" after DATA is read as a content filter speaking (`filtered`).
+   */
+  explicit?: boolean;
 }
 
 export const TEXT_RULES: TextRule[] = [
@@ -34,7 +39,7 @@ export const TEXT_RULES: TextRule[] = [
   // --- reverse DNS of the sending host
   {
     reason: 'requireptr',
-    pattern: String.raw`\bptr\b|reverse (?:dns|lookup|hostname|name|dns lookup|resolution)|(?:cannot|can't|could not|unable to) (?:find|resolve|verify) (?:your |the )?(?:client )?(?:host ?name|reverse)|(?:no|without|missing|invalid|mismatch(?:ed)?) (?:a )?(?:reverse|rdns|fcrdns|ptr)|\brdns\b|\bfcrdns\b|ip name lookup failed|(?:host ?name|ip address) (?:does not|doesn't) (?:match|resolve)|unresolvable (?:host|ip|address|relay host)|(?:client host|helo)(?: name)? (?:.{0,40})?(?:not (?:found|resolv)|cannot be resolved|does not resolve)|ip address has no (?:name|host)|is not resolvable|unknown client hostname|client host rejected: (?:cannot find|reverse)`,
+    pattern: String.raw`\bptr\b|reverse (?:dns|lookup|hostname|name|dns lookup|resolution)|(?:cannot|can't|could not|unable to) (?:find|resolve|verify) (?:your |the )?(?:client )?(?:host ?name|reverse)|(?:no|without|missing|invalid|mismatch(?:ed)?) (?:a )?(?:reverse|rdns|fcrdns|ptr)|\brdns\b|\bfcrdns\b|ip name lookup failed|(?:host ?name|ip address) (?:does not|doesn't) (?:match|resolve)|unresolvable (?:host|ip|address|relay host)|(?:client host|helo)(?: name)? (?:.{0,40})?(?:not (?:found|resolv)|cannot be resolved|does not resolve)|ip address has no (?:name|host)|mismatch(?:es|ed)? (?:the )?client ip|is not resolvable|unknown client hostname|client host rejected: (?:cannot find|reverse)`,
     example: '450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1]',
     source: 'Postfix reject_unknown_reverse_client_hostname',
   },
@@ -97,16 +102,24 @@ export const TEXT_RULES: TextRule[] = [
   // --- rate / connection limits
   {
     reason: 'ratelimited',
-    pattern: String.raw`too many (?:connections|concurrent|simultaneous|sessions|smtp sessions|messages|mails|emails|errors|invalid recipients|recipients (?:per|for this)|requests)|(?:rate|connection|sending|message) ?limit(?:ed|s)? (?:exceeded|reached|has been)|rate[- ]?limit|exceeded (?:the |your |our )?(?:message |sending |connection )?rate|sending (?:too fast|rate)|throttl|too fast|(?:try|please try) (?:again )?later.{0,40}(?:rate|volume)|(?:receiving|delivering) mail at a rate|(?:temporarily )?deferred due to (?:user complaints|rate|volume|high volume)|(?:high|unusual) (?:volume|rate) of|connection (?:count|rate) (?:limit|exceeded)|maximum (?:number of )?connections|too much (?:mail|traffic)|(?:exceeds?|over) (?:the )?(?:hourly|daily) (?:limit|quota)`,
+    pattern: String.raw`(?:connection|sending|message) frequency limit|too many (?:connections|concurrent|simultaneous|sessions|smtp sessions|messages|mails|emails|errors|invalid recipients|recipients (?:per|for this)|requests)|(?:rate|connection|sending|message) ?limit(?:ed|s)? (?:exceeded|reached|has been)|rate[- ]?limit|exceeded (?:the |your |our )?(?:message |sending |connection )?rate|sending (?:too fast|rate)|throttl|too fast|(?:try|please try) (?:again )?later.{0,40}(?:rate|volume)|(?:receiving|delivering) mail at a rate|(?:temporarily )?deferred due to (?:user complaints|rate|volume|high volume)|(?:high|unusual) (?:volume|rate) of|connection (?:count|rate) (?:limit|exceeded)|maximum (?:number of )?connections|too much (?:mail|traffic)|(?:exceeds?|over) (?:the )?(?:hourly|daily) (?:limit|quota)`,
     example: '421 4.7.0 Too many concurrent SMTP connections from this IP address; please try again later.',
     source: 'Exchange Online, Postfix anvil',
   },
   // --- RFC 5322 compliance of the message
   {
     reason: 'notcompliantrfc',
-    pattern: String.raw`rfc ?(?:5322|2822|822|5321|2821)|not (?:rfc|standards)[- ]compliant|non[- ]?compliant|multiple (?:from|to|subject|date|message-id|sender) (?:headers|fields|lines)|multiple addresses in (?:the )?from|(?:duplicate|missing|more than one) (?:from|date|subject|message-id|to) (?:header|field)|(?:header|headers) (?:are |is )?(?:not compliant|malformed|invalid)|bare (?:lf|linefeed|cr)|mime (?:structure|boundary) (?:is )?(?:invalid|malformed|broken)`,
+    pattern: String.raw`(?:not|non)[- ]?(?:rfc|standards)[- ]?(?:\d+ )?(?:compliant|conform)|rfc ?(?:5322|2822|5321|2821)|not (?:rfc|standards)[- ]compliant|non[- ]?compliant|multiple (?:from|to|subject|date|message-id|sender) (?:headers|fields|lines)|multiple addresses in (?:the )?from|(?:duplicate|missing|more than one) (?:from|date|subject|message-id|to) (?:header|field)|(?:header|headers) (?:are |is )?(?:not compliant|malformed|invalid)|bare (?:lf|linefeed|cr)|mime (?:structure|boundary) (?:is )?(?:invalid|malformed|broken)`,
     example: '550-5.7.1 This message is not RFC 5322 compliant. There are multiple From headers.',
     source: 'Gmail',
+  },
+  // --- the recipient does not exist, said so plainly enough to trust even after DATA
+  {
+    reason: 'userunknown',
+    explicit: true,
+    pattern: String.raw`(?:doesn't|does not) have an? [\w.-]+ account|(?:e-?mail )?account (?:that )?you tried to reach does not exist|\binvalid recipient\b|(?:e-?mail )?address (?:does not|doesn't) exist|address couldn't be found|recipient (?:address )?(?:does not exist|not found)|recipient name is not recognized|not listed in (?:the )?(?:public )?(?:name & address book|directory)|requested action not taken: mailbox unavailable|invalid (?:final )?(?:delivery )?user ?id|mail\.local: unknown user`,
+    example: "554 delivery error: dd This user doesn't have a example.com account (nobody@example.com) [0] - mta1001.mail.example.com",
+    source: 'Yahoo',
   },
   // --- the recipient does not exist
   {
@@ -118,7 +131,7 @@ export const TEXT_RULES: TextRule[] = [
   // --- the recipient domain does not exist
   {
     reason: 'hostunknown',
-    pattern: String.raw`host (?:or domain name )?(?:not found|unknown)|unknown (?:host|domain|mail ?host)|(?:domain|host ?name|mail domain)(?: name)? (?:not found|does not exist|doesn't exist|not exist|unknown|is not (?:valid|known)|lookup failed|not resolv)|no such (?:domain|host)|unrout(?:e)?able (?:mail )?(?:domain|address)|name service error|nxdomain|(?:recipient|destination) domain .{0,40}(?:not (?:found|exist)|invalid|unknown)|all relevant mx records point to non-existent hosts|invalid domain|non-?existent (?:domain|host)|(?:dns|name) (?:lookup|resolution) (?:failure|failed).{0,40}(?:domain|host)`,
+    pattern: String.raw`host (?:or domain name )?(?:not found|unknown)|unknown (?:host|domain|mail ?host)|(?:domain|host ?name|mail domain)(?: name)? (?:not found|does not exist|doesn't exist|not exist|unknown|is not (?:valid|known)|lookup failed|not resolv)|no such (?:domain|host)|domain (?:is )?not reachable|unrout(?:e)?able (?:mail )?(?:domain|address)|name service error|nxdomain|(?:recipient|destination) domain .{0,40}(?:not (?:found|exist)|invalid|unknown)|all relevant mx records point to non-existent hosts|invalid domain|non-?existent (?:domain|host)|(?:dns|name) (?:lookup|resolution) (?:failure|failed).{0,40}(?:domain|host)`,
     example: 'Host or domain name not found. Name service error for name=example.invalid type=MX: Host not found',
     source: 'Postfix',
   },
@@ -132,7 +145,7 @@ export const TEXT_RULES: TextRule[] = [
   // --- the sending host/IP is refused (blocklists, dynamic IPs, connection refusals)
   {
     reason: 'blocked',
-    pattern: String.raw`messages from \[?[\d.]+\]? weren't sent|black ?list|block ?list|\bdnsbl\b|\brbl\b|spamhaus|spamcop|\bsorbs\b|barracuda(?:central)?|\buceprotect|psbl|listed (?:in|on|at|by)|(?:ip|host|client|connection|server|network)(?: address)? (?:\[?[\d.:a-f]+\]? )?(?:has been |is |was )?(?:blocked|banned|blacklisted|black listed|refused|rejected|denied|not allowed|not permitted)|(?:client|sending) host .{0,60}(?:blocked|rejected|refused)|access (?:denied|refused)|(?:connection|session) (?:refused|rejected|dropped|not accepted|denied)|dynamic(?:ally)?(?: assigned)? (?:ip|ips|address|pool|host|range)|dial-?up|residential|(?:use|through) (?:the )?(?:smtp|mail) (?:server|relay) of your (?:isp|provider)|not allowed to send|(?:mail|messages?|connections?) from (?:your )?(?:ip|host|network|\d+\.\d+\.\d+\.\d+).{0,60}(?:refused|rejected|blocked|not accepted|banned)|banned|blocked (?:using|by|due|because)|(?:your|this) (?:ip|host|server|network)(?: address)? .{0,30}(?:blocked|banned|blacklisted|rejected|not allowed|refused)|we do not accept mail from|(?:has|have) been blocked|temporarily (?:blocked|rejected|deferred) .{0,40}(?:ip|host)|helo (?:command )?(?:rejected|refused)|\bcbl\b|(?:bad|invalid|illegal) (?:helo|ehlo)|rp:rdn|rp:dbl`,
+    pattern: String.raw`messages from \[?[\d.]+\]? weren't sent|service refused?\b|invalid ip for sending|black ?list|block ?list|\bdnsbl\b|\brbl\b|spamhaus|spamcop|\bsorbs\b|barracuda(?:central)?|\buceprotect|psbl|listed (?:in|on|at|by)|(?:ip|host|client|connection|server|network)(?: address)? (?:\[?[\d.:a-f]+\]? )?(?:has been |is |was )?(?:blocked|banned|blacklisted|black listed|refused|rejected|denied|not allowed|not permitted)|(?:client|sending) host .{0,60}(?:blocked|rejected|refused)|access (?:denied|refused)|(?:connection|session) (?:refused|rejected|dropped|not accepted|denied)|dynamic(?:ally)?(?: assigned)? (?:ip|ips|address|pool|host|range)|dial-?up|residential|(?:use|through) (?:the )?(?:smtp|mail) (?:server|relay) of your (?:isp|provider)|not allowed to send|(?:mail|messages?|connections?) from (?:your )?(?:ip|host|network|\d+\.\d+\.\d+\.\d+).{0,60}(?:refused|rejected|blocked|not accepted|banned)|banned|blocked (?:using|by|due)|not accepting connections|(?:your|this) (?:ip|host|server|network)(?: address)? .{0,30}(?:blocked|banned|blacklisted|rejected|not allowed|refused)|we do not accept mail from|(?:has|have) been blocked|temporarily (?:blocked|rejected|deferred) .{0,40}(?:ip|host)|helo (?:command )?(?:rejected|refused)|\bcbl\b|(?:bad|invalid|illegal) (?:helo|ehlo)|rp:rdn|rp:dbl`,
     example: '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org',
     source: 'Postfix reject_rbl_client',
   },
@@ -146,7 +159,7 @@ export const TEXT_RULES: TextRule[] = [
   // --- policy
   {
     reason: 'policyviolation',
-    pattern: String.raw`polic(?:y|ies)|(?:violates?|violation of|against) (?:our|the|local)|(?:prohibited|forbidden|not allowed|blocked) (?:attachment|file|extension|content|type|url|link)|attachment(?:s)? (?:type |types )?(?:is |are )?(?:not allowed|blocked|prohibited|forbidden|rejected)|(?:executable|dangerous) (?:content|attachment|file)|acceptable use|terms of service|\baup\b`,
+    pattern: String.raw`potential security issue|polic(?:y|ies)|(?:violates?|violation of|against) (?:our|the|local)|(?:prohibited|forbidden|not allowed|blocked) (?:attachment|file|extension|content|type|url|link)|attachment(?:s)? (?:type |types )?(?:is |are )?(?:not allowed|blocked|prohibited|forbidden|rejected)|(?:executable|dangerous) (?:content|attachment|file)|acceptable use|terms of service|\baup\b`,
     example: '550 5.7.1 Message rejected due to local policy',
     source: 'Exchange, generic',
   },

@@ -215,9 +215,14 @@ export function parseBounce(raw: Buffer | string, limits: MimeLimits = DEFAULT_L
       const diag = diagText(f);
       // The Diagnostic-Code is the remote's own words; the notification adds context (the
       // command, a local reason) when the code is thin or missing.
-      const text = diag ? (diag.length < 40 && fromNotice ? `${diag}\n${fromNotice}` : diag) : fromNotice || notice.trim();
       const generic = !diag && (!fromNotice || notes.find((n) => n.address.toLowerCase() === address.toLowerCase())?.generic === true);
-      recipients.push(finish(address, text, { generic, enhanced: f.status, action: f.action, remoteMta: f.remoteMta, diagnosticType: f.diagnosticType, command: findCommand(diag) ?? findCommand(fromNotice) ?? (dsnFields.recipients.length === 1 ? findCommand(notice) : undefined) }));
+      const extra = { generic, enhanced: f.status, action: f.action, remoteMta: f.remoteMta, diagnosticType: f.diagnosticType, command: findCommand(diag) ?? findCommand(fromNotice) ?? (dsnFields.recipients.length === 1 ? findCommand(notice) : undefined) };
+      let r = finish(address, diag || fromNotice || notice.trim(), extra);
+      if (diag && fromNotice && (r.reason === 'onhold' || r.reason === 'undefined')) {
+        // The remote's words alone were not enough: add what the notification says.
+        r = finish(address, `${diag}\n${fromNotice}`, extra);
+      }
+      recipients.push(r);
     }
   } else {
     let list = notes;

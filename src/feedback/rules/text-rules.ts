@@ -53,7 +53,7 @@ export const TEXT_RULES: TextRule[] = [
   // --- relaying
   {
     reason: 'norelaying',
-    pattern: String.raw`relay(?:ing)? (?:access )?(?:denied|not permitted|prohibited|not allowed|refused|is not allowed|not authori[sz]ed)|(?:unable|not allowed|not permitted|cannot|can't) (?:to )?relay|we do not relay|not (?:a )?(?:gateway|relay)|no relaying|relay not permitted|relaying mail to .{0,60} is not allowed|open relay|not local host .{0,60} not a gateway|does not relay|relay(?:ing)? (?:has been )?denied`,
+    pattern: String.raw`relay(?:ing)? (?:access )?(?:denied|not permitted|prohibited|not allowed|refused|is not allowed|not authori[sz]ed)|(?:unable|not allowed|not permitted|cannot|can't) (?:to )?relay|we do not relay|insecure (?:mail )?relay|not (?:a )?(?:gateway|relay)|no relaying|relay not permitted|relaying mail to .{0,60} is not allowed|open relay|not local host .{0,60} not a gateway|does not relay|relay(?:ing)? (?:has been )?denied`,
     example: '554 5.7.1 <user@example.org>: Relay access denied',
     source: 'Postfix',
   },
@@ -194,15 +194,15 @@ export const TEXT_RULES: TextRule[] = [
   // --- gave up after retrying
   {
     reason: 'expired',
-    pattern: String.raw`did not accept our requests to connect|failing for a long time|delivery failed \d+ attempts|envelope expired|unable to deliver in \d+|(?:delivery|retry|queue|message) (?:time|period|lifetime|timeout)s? (?:has )?(?:expired|exceeded)|retry (?:time(?:out)? )?(?:not reached|exceeded)|(?:has been|was|were|have been) (?:in the queue|queued|delayed|undeliverable) (?:for )?too long|(?:could not|couldn't|was not|has not been|not) (?:be )?delivered (?:for|within|in) (?:the last )?\d+|(?:for|in|after) (?:more than )?\d+ (?:days?|hours?)|message expired|expired (?:after|in) (?:the )?queue|too long in (?:the )?queue|gave up|giving up|delivery (?:has been )?(?:delayed|deferred)|undeliverable for|will (?:keep|continue) (?:trying|to try)|still (?:trying|being retried)|could not be delivered .{0,30}(?:time|period)`,
+    pattern: String.raw`did not accept our requests to connect|(?:connection|connect) (?:timed out|time-?out|refused|failed)|(?:could not|couldn't|unable to|cannot|can't) (?:connect|establish)|host (?:is )?(?:not reachable|unreachable|down)|failing for a long time|delivery failed \d+ attempts|envelope expired|unable to deliver in \d+|(?:delivery|retry|queue|message) (?:time|period|lifetime|timeout)s? (?:has )?(?:expired|exceeded)|retry (?:time(?:out)? )?(?:not reached|exceeded)|(?:has been|was|were|have been) (?:in the queue|queued|delayed|undeliverable) (?:for )?too long|(?:could not|couldn't|was not|has not been|not) (?:be )?delivered (?:for|within|in) (?:the last )?\d+|(?:for|in|after) (?:more than )?\d+ (?:days?|hours?)|message expired|expired (?:after|in) (?:the )?queue|too long in (?:the )?queue|gave up|giving up|delivery (?:has been )?(?:delayed|deferred)|undeliverable for|will (?:keep|continue) (?:trying|to try)|still (?:trying|being retried)|could not be delivered .{0,30}(?:time|period)`,
     example: 'retry timeout exceeded',
     source: 'Exim',
   },
   // --- network, DNS, loops
   {
     reason: 'networkerror',
-    pattern: String.raw`dns error|host not found, try again|network (?:error|is unreachable|unreachable)|no route to host|(?:connection|connect) (?:timed out|time-?out|reset|refused|failed|lost|closed)|(?:could not|couldn't|unable to|cannot|can't) (?:connect|establish)|host (?:is )?(?:unreachable|down)|(?:dns|name server|nameserver) (?:error|failure|timeout|problem|lookup (?:error|failure|timeout))|(?:host|dns|mx) lookup (?:did not complete|failed|timeout|timed out)|mail (?:forwarding )?loop|loops? back to myself|routing loop|too many hops|hop count exceeded|loop detected|malformed (?:or unexpected )?name server reply|temporary failure in name resolution|lost connection`,
-    example: 'connect to mx.example.net[192.0.2.25]:25: Connection timed out',
+    pattern: String.raw`dns error|host not found, try again|network (?:error|is unreachable|unreachable)|no route to host|connection (?:reset|lost|closed)|(?:dns|name server|nameserver) (?:error|failure|timeout|problem|lookup (?:error|failure|timeout))|(?:host|dns|mx) lookup (?:did not complete|failed|timeout|timed out)|mail (?:forwarding )?loop|loops? back to myself|routing loop|too many hops|hop count exceeded|loop detected|malformed (?:or unexpected )?name server reply|temporary failure in name resolution|lost connection`,
+    example: 'Name service error for domain example.net: Host not found, try again',
     source: 'Postfix',
   },
   // --- remote system trouble

@@ -43,6 +43,7 @@ export const SETTINGS: Setting[] = [
   { key: 'nodeId', env: 'RELAIS_NODE_ID', type: 'int', default: 0, doc: 'Number (0-15) of this node when several share a PostgreSQL database.' },
   { key: 'logLevel', env: 'RELAIS_LOG_LEVEL', type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'Log level (JSON logs on stderr).' },
   { key: 'routes', env: 'RELAIS_ROUTES', type: 'list', default: [], doc: 'Static routes `domain=host:port` (`*` for all), like Postfix transport maps; also managed with `relais route`.' },
+  { key: 'shapingFile', env: 'RELAIS_SHAPING_FILE', type: 'string', doc: 'JSON file with operator overrides of shaping rules (`default` and per provider) and automation rules (see docs/delivery.md).' },
   { key: 'transactionalMaxAgeHours', env: 'RELAIS_TRANSACTIONAL_MAX_AGE_HOURS', type: 'int', default: 24, doc: 'Transactional messages not delivered after this long expire.' },
   { key: 'marketingMaxAgeHours', env: 'RELAIS_MARKETING_MAX_AGE_HOURS', type: 'int', default: 72, doc: 'Marketing messages not delivered after this long expire.' },
 ];

@@ -35,6 +35,7 @@ export interface Config {
   nodeId: number;
   logLevel: string;
   routes: string[];
+  shapingFile?: string;
   transactionalMaxAgeHours: number;
   marketingMaxAgeHours: number;
 }

@@ -43,6 +43,21 @@ describe('SMTP submission', () => {
     assert.match(raw, /^Feedback-ID: autumn:\d+:marketing:relais/im);
   });
 
+  test('the greeting comes at once (no 100 ms early-talker pause)', async () => {
+    const net = await import('node:net');
+    const t0 = performance.now();
+    const greeting = await new Promise<string>((resolve, reject) => {
+      const s = net.connect(n.node.ports.smtp!, '127.0.0.1');
+      s.once('data', (d) => {
+        s.destroy();
+        resolve(d.toString());
+      });
+      s.once('error', reject);
+    });
+    assert.match(greeting, /^220 /);
+    assert.ok(performance.now() - t0 < 80, `greeting took ${(performance.now() - t0).toFixed(0)} ms`);
+  });
+
   test('implicit TLS port works too', async () => {
     const info = await transport(n, { port: n.node.ports.smtps, secure: true, requireTLS: false }).sendMail(mail());
     assert.match(info.response, /^250 /);

@@ -14,6 +14,7 @@ import { runIntake } from '../intake/pipeline.ts';
 import { newRecipient } from '../intake/steps.ts';
 import type { Draft, IntakeContext } from '../intake/types.ts';
 import { findTenant } from '../store/tenants-repo.ts';
+import { greetPromptly } from './prompt-greeting.ts';
 import type { Store } from '../store/database.ts';
 
 interface SmtpError extends Error {
@@ -58,6 +59,7 @@ export function headerAddress(value: string): string | undefined {
 }
 
 export function createSubmissionServer(deps: SubmissionDeps, secure: boolean): SMTPServer {
+  greetPromptly();
   const trusted = deps.config.smtpTrustedNetworks.length > 0 ? trustedNetworks(deps.config.smtpTrustedNetworks) : null;
   const trustedTenant = deps.config.smtpTrustedTenant ? Number(deps.config.smtpTrustedTenant) : undefined;
   const isTrusted = (s: SMTPServerSession) => {
@@ -77,6 +79,8 @@ export function createSubmissionServer(deps: SubmissionDeps, secure: boolean): S
     allowInsecureAuth: false, // AUTH before STARTTLS gets 538
     authOptional: true, // checked per MAIL FROM, so trusted networks can skip AUTH
     disabledCommands: [],
+    // no PTR lookup per connection: it costs a DNS round trip and Relais does not use it
+    disableReverseLookup: true,
     logger: false,
     onAuth(auth: SMTPServerAuthentication, _session, cb) {
       const header = `Basic ${Buffer.from(`${auth.username ?? ''}:${auth.password ?? ''}`).toString('base64')}`;

@@ -1,0 +1,264 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type TestStore, freshPostgres, freshSqlite, PG_SKIP_REASON, PG_URL } from '../../test/support/stores.ts';
+import { MemoryResolver } from '../dns/memory-resolver.ts';
+import type { Store } from '../store/database.ts';
+import { addEgressIp, addPoolMembers, addRoute, createPool } from '../store/egress-repo.ts';
+import type { EventsTable } from '../store/schema.ts';
+import { createTenant } from '../store/tenants-repo.ts';
+import { DeliveryLoop, type DeliveryOptions } from './delivery-loop.ts';
+import type { AutomationRecord } from './policy/automation-engine.ts';
+import { createShaping, type ShapingSpec } from './policy/shaping.ts';
+import { enqueue } from './testing/enqueue.ts';
+import { type Receiver, startReceiver } from './testing/receiver.ts';
+
+const FAST_RETRY: ShapingSpec = { retry: { initialDelay: '1s', factor: 1, maxDelay: '1s', jitter: 0 }, connectionRate: '1000/s', messageRate: '1000/s' };
+
+async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+async function statuses(store: Store): Promise<Record<string, number>> {
+  const rows = await store.db.selectFrom('messages').select('status').execute();
+  const out: Record<string, number> = {};
+  for (const r of rows) out[r.status] = (out[r.status] ?? 0) + 1;
+  return out;
+}
+
+interface Harness {
+  store: Store;
+  rx: Receiver;
+  loop: DeliveryLoop;
+  events: EventsTable[];
+  automation: AutomationRecord[];
+  tenant: number;
+}
+
+async function harness(
+  ts: TestStore,
+  opts: { site?: ShapingSpec; rx?: Parameters<typeof startReceiver>[0]; loop?: Partial<DeliveryOptions>; setup?: (store: Store, port: number) => Promise<void> } = {},
+): Promise<Harness & { stop(): Promise<void> }> {
+  const store = ts.store;
+  const rx = await startReceiver(opts.rx);
+  const tenant = (await createTenant(store, 'Acme')).id;
+  await addRoute(store, 'example.net', `127.0.0.1:${rx.port}`);
+  if (opts.setup) await opts.setup(store, rx.port);
+  const events: EventsTable[] = [];
+  const automation: AutomationRecord[] = [];
+  const site = `route:127.0.0.1:${rx.port}`;
+  const loop = new DeliveryLoop({
+    store,
+    resolver: new MemoryResolver({}),
+    hostname: 'relais.test',
+    shaping: createShaping({ default: FAST_RETRY, sites: opts.site ? { [site]: opts.site } : {} }),
+    pollMs: 100,
+    onEvent: (e) => events.push(e),
+    onAutomation: (r) => automation.push(r),
+    ...opts.loop,
+  });
+  await loop.start();
+  return {
+    store, rx, loop, events, automation, tenant,
+    async stop() {
+      await loop.stop();
+      await rx.close();
+      await ts.dispose();
+    },
+  };
+}
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  test(`delivers over a static route from the pool's egress IP with its HELO [${dialect}]`, async (t) => {
+    if (dialect === 'postgres' && !PG_URL) return t.skip(PG_SKIP_REASON);
+    const h = await harness(dialect === 'sqlite' ? await freshSqlite() : await freshPostgres(), {
+      setup: async (store) => {
+        await addEgressIp(store, { ip: '127.0.0.2', helo: 'out2.relais.test' });
+        await createPool(store, { name: 'tx', stream: 'transactional' });
+        await addPoolMembers(store, 'tx', ['127.0.0.2']);
+      },
+    });
+    try {
+      await enqueue(h.store, { tenantId: h.tenant, recipients: ['a@example.net', 'b@example.net', 'c@example.net'] });
+      h.loop.wake();
+      await waitFor('3 sent', async () => (await statuses(h.store)).sent === 3);
+      assert.equal(h.rx.messages.length, 3);
+      assert.deepEqual(new Set(h.rx.messages.map((m) => m.peer)), new Set(['127.0.0.2']));
+      assert.deepEqual(new Set(h.rx.messages.map((m) => m.helo)), new Set(['out2.relais.test']));
+      assert.deepEqual(h.rx.messages.map((m) => m.to[0]).sort(), ['a@example.net', 'b@example.net', 'c@example.net']);
+      await waitFor('events stored', async () => (await h.store.db.selectFrom('events').select('id').where('type', '=', 'delivery').execute()).length === 3);
+      const ev = JSON.parse((await h.store.db.selectFrom('events').selectAll().where('type', '=', 'delivery').executeTakeFirstOrThrow()).data);
+      assert.equal(ev.egress_ip, '127.0.0.2');
+      assert.equal(ev.mx, '127.0.0.1');
+      assert.equal(ev.code, 250);
+      assert.match(ev.reply, /^250 /);
+      const rows = await h.store.db.selectFrom('messages').selectAll().execute();
+      assert.ok(rows.every((r) => r.egress_ip === '127.0.0.2' && r.lease_owner === null && Number(r.attempts) === 1));
+    } finally {
+      await h.stop();
+    }
+  });
+}
+
+test('dedicated-pool tenants arrive only from their IPs; others only from the shared pool', async () => {
+  let dedicatedTenant = 0;
+  const h = await harness(await freshSqlite(), {
+    setup: async (store) => {
+      for (let n = 2; n <= 9; n++) await addEgressIp(store, { ip: `127.0.0.${n}`, helo: `out${n}.relais.test` });
+      dedicatedTenant = (await createTenant(store, 'Big Sender')).id;
+      await createPool(store, { name: 'big', tenantId: dedicatedTenant });
+      await addPoolMembers(store, 'big', ['127.0.0.3', '127.0.0.4']);
+      await createPool(store, { name: 'shared-tx', stream: 'transactional' });
+      await addPoolMembers(store, 'shared-tx', ['127.0.0.5', '127.0.0.6']);
+      await createPool(store, { name: 'shared-mkt', stream: 'marketing' });
+      await addPoolMembers(store, 'shared-mkt', ['127.0.0.7', '127.0.0.8', '127.0.0.9']);
+    },
+  });
+  try {
+    const rcpts = (p: string) => Array.from({ length: 20 }, (_, i) => `${p}${i}@example.net`);
+    await enqueue(h.store, { tenantId: dedicatedTenant, recipients: rcpts('big-tx'), stream: 'transactional' });
+    await enqueue(h.store, { tenantId: dedicatedTenant, recipients: rcpts('big-mkt'), stream: 'marketing' });
+    await enqueue(h.store, { tenantId: h.tenant, recipients: rcpts('small-tx'), stream: 'transactional' });
+    await enqueue(h.store, { tenantId: h.tenant, recipients: rcpts('small-mkt'), stream: 'marketing' });
+    h.loop.wake();
+    await waitFor('80 delivered', () => h.rx.messages.length === 80);
+    const peers = (prefix: string) => new Set(h.rx.messages.filter((m) => m.to[0].startsWith(prefix)).map((m) => m.peer));
+    const sub = (a: Set<string>, b: string[]) => [...a].every((x) => b.includes(x));
+    assert.ok(sub(peers('big-'), ['127.0.0.3', '127.0.0.4']), `dedicated tenant used ${[...peers('big-')]}`);
+    assert.equal(peers('big-').size, 2, 'weighted choice spreads over both dedicated IPs');
+    assert.ok(sub(peers('small-tx'), ['127.0.0.5', '127.0.0.6']), `shared tx used ${[...peers('small-tx')]}`);
+    assert.ok(sub(peers('small-mkt'), ['127.0.0.7', '127.0.0.8', '127.0.0.9']), `shared marketing used ${[...peers('small-mkt')]}`);
+    for (const m of h.rx.messages) assert.equal(m.helo, `out${m.peer.split('.')[3]}.relais.test`);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('never more concurrent connections per egress IP than the site allows; reuse up to the per-connection limit', async () => {
+  const h = await harness(await freshSqlite(), {
+    site: { maxConnections: 2, maxMessagesPerConnection: 3 },
+    rx: { dataDelayMs: 20 },
+    setup: async (store) => {
+      await addEgressIp(store, { ip: '127.0.0.2', helo: 'out2.relais.test' });
+    },
+  });
+  try {
+    await enqueue(h.store, { tenantId: h.tenant, recipients: Array.from({ length: 30 }, (_, i) => `r${i}@example.net`) });
+    h.loop.wake();
+    await waitFor('30 delivered', () => h.rx.messages.length === 30);
+    assert.equal(h.rx.maxConcurrent.get('127.0.0.2'), 2, 'two connections at once, never three');
+    assert.ok(h.rx.connections >= 10 && h.rx.connections <= 12, `3 messages per connection: ${h.rx.connections} connections`);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('4xx defers with backoff and the retry delivers; 5xx bounces with a classified reason', async () => {
+  const seen = new Map<string, number>();
+  const h = await harness(await freshSqlite(), {
+    rx: {
+      rcpt: ({ to }) => {
+        const n = (seen.get(to!) ?? 0) + 1;
+        seen.set(to!, n);
+        if (to!.startsWith('grey') && n === 1) return '450 4.2.0 Greylisted, please try again later';
+        if (to!.startsWith('unknown')) return '550 5.1.1 The email account that you tried to reach does not exist';
+        if (to!.startsWith('full')) return '552 5.2.2 Mailbox full';
+        return undefined;
+      },
+    },
+  });
+  try {
+    await enqueue(h.store, { tenantId: h.tenant, recipients: ['grey@example.net', 'unknown@example.net', 'full@example.net', 'ok@example.net'] });
+    h.loop.wake();
+    await waitFor('all final', async () => {
+      const s = await statuses(h.store);
+      return s.sent === 2 && s.bounced === 2;
+    });
+    const byType = (type: string) => h.events.filter((e) => e.type === type).map((e) => ({ to: e.recipient, ...JSON.parse(e.data) }));
+    const deferral = byType('deferral');
+    assert.equal(deferral.length, 1);
+    assert.equal(deferral[0].to, 'grey@example.net');
+    assert.equal(deferral[0].code, 450);
+    assert.ok(Date.parse(deferral[0].retry_at) - h.events.find((e) => e.type === 'deferral')!.created_at >= 900, 'backoff of about the 1 s schedule');
+    const bounces = byType('bounce');
+    assert.deepEqual(bounces.map((b) => b.to).sort(), ['full@example.net', 'unknown@example.net']);
+    const unknown = bounces.find((b) => b.to === 'unknown@example.net')!;
+    assert.equal(unknown.enhanced, '5.1.1');
+    assert.equal(unknown.hard, true);
+    const full = bounces.find((b) => b.to === 'full@example.net')!;
+    assert.notEqual(full.reason, unknown.reason, `552 mailbox full is not "${unknown.reason}"`);
+    const grey = await h.store.db.selectFrom('messages').selectAll().where('recipient', '=', 'grey@example.net').executeTakeFirstOrThrow();
+    assert.equal(Number(grey.attempts), 2);
+    assert.equal(seen.get('grey@example.net'), 2);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('expiry: a message past its deadline expires instead of being retried', async () => {
+  const h = await harness(await freshSqlite(), { rx: { rcpt: () => '451 4.3.0 Temporary local problem' } });
+  try {
+    // One 451 for a message with 1.5 s to live: the next retry would be too late.
+    await enqueue(h.store, { tenantId: h.tenant, recipients: ['late@example.net'], maxAgeMs: 1500 });
+    // One already past its deadline when claimed: no attempt at all.
+    await enqueue(h.store, { tenantId: h.tenant, recipients: ['stale@example.net'], maxAgeMs: 1, now: Date.now() - 10 });
+    h.loop.wake();
+    await waitFor('2 expired', async () => (await statuses(h.store)).expired === 2);
+    const exp = h.events.filter((e) => e.type === 'expiration');
+    assert.deepEqual(exp.map((e) => e.recipient).sort(), ['late@example.net', 'stale@example.net']);
+    assert.equal(h.rx.refused.filter((r) => r.to === 'stale@example.net').length, 0, 'stale message never attempted');
+    assert.equal(JSON.parse(exp.find((e) => e.recipient === 'late@example.net')!.data).last_reply.slice(0, 3), '451');
+  } finally {
+    await h.stop();
+  }
+});
+
+test('connection refused defers every waiting message of the path', async () => {
+  const h = await harness(await freshSqlite(), { setup: (store) => addRoute(store, 'down.example', '127.0.0.1:1').then(() => {}) });
+  try {
+    await enqueue(h.store, { tenantId: h.tenant, recipients: ['a@down.example', 'b@down.example'] });
+    h.loop.wake();
+    await waitFor('2 deferred', async () => (await statuses(h.store)).deferred === 2);
+    const d = h.events.filter((e) => e.type === 'deferral').map((e) => JSON.parse(e.data));
+    assert.ok(d.every((x) => x.error === 'connection-refused'), JSON.stringify(d));
+  } finally {
+    await h.stop();
+  }
+});
+
+test("automation: a TSS04-style reply slows the path to 1 message a minute on 1 connection", async () => {
+  let first = true;
+  const h = await harness(await freshSqlite(), {
+    rx: {
+      rcpt: ({ peer }) => {
+        if (!first) return undefined;
+        first = false;
+        return `421 [TSS04] Messages from ${peer} temporarily deferred due to unexpected volume or user complaints`;
+      },
+    },
+    site: { maxConnections: 1 },
+    setup: async (store) => {
+      await addEgressIp(store, { ip: '127.0.0.2', helo: 'out2.relais.test' });
+    },
+  });
+  try {
+    await enqueue(h.store, { tenantId: h.tenant, recipients: Array.from({ length: 10 }, (_, i) => `r${i}@example.net`) });
+    h.loop.wake();
+    await waitFor('automation triggered', () => h.automation.length > 0).catch((e) => {
+      console.log(h.events.map((x) => x.data));
+      throw e;
+    });
+    assert.equal(h.automation[0].rule, 'any-ip-deferred');
+    assert.equal(h.automation[0].ip, '127.0.0.2');
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.ok(h.rx.messages.length <= 2, `${h.rx.messages.length} delivered within 2 s of a 1/min adjustment`);
+    const audit = await h.store.db.selectFrom('audit_log').selectAll().where('actor', '=', 'automation').execute();
+    assert.ok(audit.some((a) => a.action === 'any-ip-deferred'), 'trigger recorded');
+  } finally {
+    await h.stop();
+  }
+});

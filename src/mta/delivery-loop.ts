@@ -1,0 +1,468 @@
+// The delivery loop: claims due rows from the scheduled queue (leased, so a crashed node's
+// rows come back), routes each to a ready queue "egress IP -> site", and runs SMTP
+// connections per ready queue within the site's shaping (connections per IP, messages per
+// connection, message and connection rates) and the automation adjustments in force.
+import { randomBytes } from 'node:crypto';
+import { type Clock, systemClock } from '../core/clock.ts';
+import type { DkimSigner } from '../auth/dkim-signer.ts';
+import type { Resolver } from '../dns/resolver.ts';
+import type { Store } from '../store/database.ts';
+import { loadTopology } from '../store/egress-repo.ts';
+import type { EventsTable } from '../store/schema.ts';
+import { type AttemptOutcome, claimDue, loadBodies, type QueuedMessage, releaseRows, renewLeases } from '../store/queue-repo.ts';
+import { type AttemptContext, attemptOutcome, expiredOutcome } from './attempt-outcome.ts';
+import { type Destination, DestinationResolver, parseRouteSetting, type RouteEntry } from './destination.ts';
+import { type Egress, EgressSelector, type WeightOf } from './egress-selector.ts';
+import { OutcomeWriter } from './outcome-writer.ts';
+import { AutomationEngine, type AutomationRecord } from './policy/automation-engine.ts';
+import { BUILTIN_AUTOMATION } from './policy/automation-rules.ts';
+import { ConnectionSlots } from './policy/connection-slots.ts';
+import { type EffectiveShaping, effectiveShaping } from './policy/effective-shaping.ts';
+import { createShaping, type ShapingPolicy } from './policy/shaping.ts';
+import { type Body, type Job, ReadyQueue } from './ready-queue.ts';
+import { OutboundConnection, type SmtpResult } from './smtp-client.ts';
+
+export type SignerLookup = (domain: string) => DkimSigner | undefined | Promise<DkimSigner | undefined>;
+
+export interface DeliveryOptions {
+  store: Store;
+  resolver: Resolver;
+  /** HELO name when no egress IP is configured */
+  hostname: string;
+  /** static routes from the config, "domain=host:port"; the store's routes are added */
+  routes?: string[];
+  owner?: string;
+  clock?: Clock;
+  shaping?: ShapingPolicy;
+  /** default: the built-in automation rules; null disables automation */
+  automation?: AutomationEngine | null;
+  /** DKIM signer for a From domain, undefined = send unsigned */
+  signerFor?: SignerLookup;
+  weightOf?: WeightOf;
+  /** port for MX hosts (25; tests point it elsewhere) */
+  mxPort?: number;
+  leaseMs?: number;
+  claimBatch?: number;
+  maxInMemory?: number;
+  pollMs?: number;
+  topologyRefreshMs?: number;
+  connectTimeoutMs?: number;
+  /** hold a message this long when its pool has no usable IP */
+  holdMs?: number;
+  /** every event written (tests, metrics) */
+  onEvent?: (e: EventsTable) => void;
+  /** every automation trigger */
+  onAutomation?: (r: AutomationRecord) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class DeliveryLoop {
+  readonly owner: string;
+  readonly #o: DeliveryOptions;
+  readonly #clock: Clock;
+  readonly #shaping: ShapingPolicy;
+  readonly #dest: DestinationResolver;
+  readonly #slots = new ConnectionSlots();
+  readonly #writer: OutcomeWriter;
+  readonly #queues = new Map<string, ReadyQueue>();
+  readonly #held = new Map<number, Job>();
+  readonly #bodies = new Map<number, Body>();
+  readonly #configRoutes: RouteEntry[];
+  readonly #automation: AutomationEngine | undefined;
+  #selector: EgressSelector | undefined;
+  #topologyAt = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #leaseTimer: NodeJS.Timeout | undefined;
+  #ticking = false;
+  #again = false;
+  #stopping = false;
+  #workers = new Set<Promise<void>>();
+  stats = { claimed: 0, sent: 0, deferred: 0, bounced: 0, expired: 0, released: 0, connections: 0 };
+
+  constructor(o: DeliveryOptions) {
+    this.#o = o;
+    this.owner = o.owner ?? `mta-${randomBytes(6).toString('hex')}`;
+    this.#clock = o.clock ?? systemClock;
+    this.#shaping = o.shaping ?? createShaping();
+    this.#configRoutes = (o.routes ?? []).map(parseRouteSetting);
+    this.#dest = new DestinationResolver({ resolver: o.resolver, routes: this.#configRoutes, mxPort: o.mxPort });
+    this.#writer = new OutcomeWriter(o.store);
+    this.#automation = o.automation === null ? undefined : (o.automation ?? new AutomationEngine(BUILTIN_AUTOMATION, this.#clock));
+  }
+
+  get automation(): AutomationEngine | undefined {
+    return this.#automation;
+  }
+
+  get #leaseMs(): number {
+    return this.#o.leaseMs ?? 300_000;
+  }
+
+  async start(): Promise<void> {
+    await this.#refreshTopology();
+    await this.#loadAutomation();
+    this.#leaseTimer = setInterval(() => void this.#renew(), Math.max(1000, this.#leaseMs / 3));
+    this.#leaseTimer.unref();
+    this.wake();
+  }
+
+  /** New mail was spooled (or a test wants a pass now). */
+  wake(): void {
+    this.#schedule(0);
+  }
+
+  #schedule(ms: number): void {
+    if (this.#stopping) return;
+    if (this.#ticking) {
+      if (ms === 0) this.#again = true;
+      return;
+    }
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#tick(), ms);
+  }
+
+  /** Reinstalls adjustments still in force from the audit log, so a restart keeps a suspension. */
+  async #loadAutomation(): Promise<void> {
+    if (!this.#automation) return;
+    const since = this.#clock.now() - 86_400_000;
+    const rows = await this.#o.store.db.selectFrom('audit_log').select('data').where('actor', '=', 'automation').where('created_at', '>=', since).execute();
+    this.#automation.load(rows.map((r) => JSON.parse(r.data) as AutomationRecord));
+  }
+
+  async #refreshTopology(): Promise<void> {
+    const topo = await loadTopology(this.#o.store);
+    this.#selector = new EgressSelector(topo, { defaultHelo: this.#o.hostname, weightOf: this.#o.weightOf });
+    const stored = topo.routes.map((r) => parseRouteSetting(`${r.domain}=${r.target}`));
+    this.#dest.setRoutes([...this.#configRoutes, ...stored]);
+    this.#topologyAt = Date.now();
+  }
+
+  async #tick(): Promise<void> {
+    this.#timer = undefined;
+    if (this.#stopping) return;
+    this.#ticking = true;
+    let full = false;
+    try {
+      if (Date.now() - this.#topologyAt > (this.#o.topologyRefreshMs ?? 5000)) await this.#refreshTopology();
+      full = await this.#claim();
+    } catch (err) {
+      process.emitWarning(`delivery loop: ${(err as Error).message}`);
+    } finally {
+      this.#ticking = false;
+    }
+    const again = this.#again || full;
+    this.#again = false;
+    this.#schedule(again ? 0 : (this.#o.pollMs ?? 1000));
+  }
+
+  /** One claim pass; true when the batch was full (more is probably due). */
+  async #claim(): Promise<boolean> {
+    const room = (this.#o.maxInMemory ?? 20_000) - this.#held.size;
+    if (room <= 0) return false;
+    const limit = Math.min(this.#o.claimBatch ?? 1000, room);
+    const now = this.#clock.now();
+    const rows = await claimDue(this.#o.store, { owner: this.owner, now, leaseMs: this.#leaseMs, limit });
+    if (rows.length === 0) return false;
+    this.stats.claimed += rows.length;
+    const domains = [...new Set(rows.map((r) => r.recipientDomain))];
+    const dests = new Map<string, Destination>();
+    await Promise.all(domains.map(async (d) => dests.set(d, await this.#dest.resolve(d, now))));
+    const needBodies = rows.filter((r) => !this.#bodies.has(r.bodyId)).map((r) => r.bodyId);
+    const raw = needBodies.length > 0 ? await loadBodies(this.#o.store, needBodies) : new Map<number, Buffer>();
+    const releases = new Map<number, number[]>();
+    const release = (id: number, at: number) => {
+      const l = releases.get(at) ?? [];
+      l.push(id);
+      releases.set(at, l);
+    };
+    const touched = new Set<ReadyQueue>();
+    const selector = this.#selector!;
+    for (const m of rows) {
+      if (now >= m.expiresAt) {
+        this.#finish(undefined, expiredOutcome(m, null, now));
+        continue;
+      }
+      const dest = dests.get(m.recipientDomain)!;
+      if (dest.kind !== 'ok') {
+        const result = { ok: false as const, error: dest.error, text: dest.text };
+        const ctx: AttemptContext = { mx: null, mxAddress: null, ip: null, helo: this.#o.hostname, site: m.recipientDomain, tls: null };
+        this.#finish(undefined, attemptOutcome({ msg: m, result, ctx, retry: this.#shaping.shapingFor(m.recipientDomain).retry, now }));
+        continue;
+      }
+      const choice = selector.choose(m.tenantId, m.stream);
+      if (choice.kind === 'hold') {
+        release(m.id, now + (this.#o.holdMs ?? 60_000));
+        continue;
+      }
+      const tenantUntil = this.#automation?.tenantSuspendedUntil(String(m.tenantId), dest.site);
+      if (tenantUntil !== undefined && tenantUntil > now) {
+        release(m.id, tenantUntil);
+        continue;
+      }
+      const q = this.#queueFor(choice.egress, dest);
+      const eff = this.#effective(q, now);
+      if (eff.suspendedUntil !== undefined && eff.suspendedUntil > now) {
+        release(m.id, eff.suspendedUntil);
+        continue;
+      }
+      // A slow site must not fill memory and starve the others: beyond a few connections'
+      // worth, its rows go back to the scheduled queue for a moment.
+      const cap = Math.max(500, eff.maxConnections * eff.maxMessagesPerConnection * 2);
+      if (q.size >= cap) {
+        release(m.id, now + 2000);
+        continue;
+      }
+      let body = this.#bodies.get(m.bodyId);
+      if (!body) {
+        const r = raw.get(m.bodyId);
+        if (!r) {
+          process.emitWarning(`delivery loop: body ${m.bodyId} of message ${m.id} is missing`);
+          continue;
+        }
+        body = { raw: r, refs: 0 };
+        this.#bodies.set(m.bodyId, body);
+      }
+      body.refs++;
+      const job: Job = { msg: m, body, queue: q };
+      this.#held.set(m.id, job);
+      q.push(job);
+      touched.add(q);
+    }
+    for (const [at, ids] of releases) {
+      this.stats.released += ids.length;
+      await releaseRows(this.#o.store, ids, at);
+    }
+    for (const q of touched) this.#pump(q);
+    return rows.length === limit;
+  }
+
+  #queueFor(egress: Egress, dest: Extract<Destination, { kind: 'ok' }>): ReadyQueue {
+    const probe = new ReadyQueue(egress, dest.site, dest.provider, dest.hosts);
+    const q = this.#queues.get(probe.key);
+    if (q) {
+      q.hosts = dest.hosts;
+      return q;
+    }
+    this.#queues.set(probe.key, probe);
+    return probe;
+  }
+
+  #effective(q: ReadyQueue, now: number): EffectiveShaping {
+    const base = this.#shaping.shapingFor(q.site, q.provider);
+    const adj = this.#automation ? this.#automation.active(q.egress.key, q.site) : [];
+    return effectiveShaping(base, adj, now);
+  }
+
+  /** Opens connections for a ready queue as its backlog and its shaping allow. */
+  #pump(q: ReadyQueue): void {
+    if (this.#stopping || q.size === 0) return;
+    const now = this.#clock.now();
+    const eff = this.#effective(q, now);
+    if (eff.suspendedUntil !== undefined && eff.suspendedUntil > now) {
+      void this.#releaseJobs(q.drain(), eff.suspendedUntil);
+      q.releaseWaiters();
+      return;
+    }
+    const rateWait = q.peekMessageWait(eff.messageRate, now);
+    if (rateWait > 1000) {
+      // Rate-limited for a while (e.g. an automation's 1/min): no connection until then.
+      this.#pumpLater(q, rateWait);
+      return;
+    }
+    const want = Math.min(eff.maxConnections, Math.ceil(q.size / eff.maxMessagesPerConnection));
+    while (q.workers < want) {
+      if (!this.#slots.tryAcquire(q.egress.key, q.site, eff)) return; // a closing connection pumps again
+      const wait = q.connectionWait(eff.connectionRate, now);
+      if (wait > 0) {
+        this.#slots.release(q.egress.key, q.site);
+        this.#pumpLater(q, wait);
+        return;
+      }
+      q.workers++;
+      const w = this.#worker(q, eff).finally(() => {
+        this.#workers.delete(w);
+        q.workers--;
+        this.#slots.release(q.egress.key, q.site);
+        this.#pump(q);
+      });
+      this.#workers.add(w);
+    }
+  }
+
+  #pumpLater(q: ReadyQueue, ms: number): void {
+    if (q.pumpTimer || this.#stopping) return;
+    q.pumpTimer = setTimeout(() => {
+      q.pumpTimer = undefined;
+      this.#pump(q);
+    }, ms);
+  }
+
+  async #connect(q: ReadyQueue, eff: EffectiveShaping): Promise<{ conn?: OutboundConnection; failure?: SmtpResult; host?: string; address?: string }> {
+    let failure: SmtpResult | undefined;
+    for (const h of q.hosts) {
+      const addrs = await this.#dest.addresses(h.host);
+      if (addrs.length === 0) failure = { ok: false, error: 'dns-temporary', text: `no address for MX ${h.host}`, closed: true };
+      for (const address of addrs.slice(0, 2)) {
+        this.stats.connections++;
+        const conn = new OutboundConnection({
+          address, port: h.port, hostName: h.host, localAddress: q.egress.ip, helo: q.egress.helo, tls: eff.tls,
+          connectTimeoutMs: this.#o.connectTimeoutMs,
+        });
+        const r = await conn.connect();
+        if (!r) return { conn, host: h.host, address };
+        failure = r;
+        this.#observe(q, r, undefined);
+        // A 5xx greeting or refused connection: try the next MX, as RFC 5321 §5.1 asks.
+      }
+    }
+    return { failure: failure ?? { ok: false, error: 'dns-temporary', text: 'no MX host to try', closed: true } };
+  }
+
+  async #worker(q: ReadyQueue, eff0: EffectiveShaping): Promise<void> {
+    const { conn, failure, host, address } = await this.#connect(q, eff0);
+    if (!conn) {
+      // Every message on this path would meet the same failure: defer them all now
+      // instead of reconnecting once per message.
+      const now = this.#clock.now();
+      const ctx = this.#ctx(q, null, null, null);
+      for (const job of q.drain()) {
+        this.#finish(job, attemptOutcome({ msg: job.msg, result: failure!, ctx, retry: eff0.retry, now, bounceUntil: eff0.bounceUntil }));
+      }
+      return;
+    }
+    const idleMs = Math.min(eff0.idleTimeoutMs, 2000);
+    let sent = 0;
+    try {
+      while (!this.#stopping && !conn.closed) {
+        let eff = this.#effective(q, this.#clock.now());
+        if (sent >= eff.maxMessagesPerConnection) break;
+        if (eff.suspendedUntil !== undefined && eff.suspendedUntil > this.#clock.now()) break;
+        const job = await q.next(idleMs);
+        if (!job) break;
+        const wait = q.messageWait(eff.messageRate, this.#clock.now());
+        if (wait > 1000) {
+          q.unshift(job);
+          this.#pumpLater(q, wait);
+          break;
+        }
+        if (wait > 0) {
+          await sleep(wait);
+          q.messageWait(eff.messageRate, this.#clock.now());
+        }
+        let raw: Buffer;
+        try {
+          raw = await this.#signed(job);
+        } catch (err) {
+          process.emitWarning(`DKIM signing failed for message ${job.msg.id}: ${(err as Error).message}`);
+          raw = job.body.raw;
+        }
+        const result = await conn.send(job.msg.mailFrom, job.msg.recipient, raw);
+        sent++;
+        const now = this.#clock.now();
+        const triggered = result.ok ? [] : this.#observe(q, result, job.msg.tenantId);
+        eff = triggered.length > 0 ? this.#effective(q, now) : eff;
+        const ctx = this.#ctx(q, host!, address!, conn);
+        this.#finish(job, attemptOutcome({ msg: job.msg, result, ctx, retry: eff.retry, now, bounceUntil: eff.bounceUntil }));
+        if (triggered.some((t) => t.action.kind === 'suspend-tenant')) {
+          // The tenant's other messages for this site wait out the suspension.
+          const until = this.#automation!.tenantSuspendedUntil(String(job.msg.tenantId), q.site) ?? now;
+          const keep: Job[] = [];
+          const hold: Job[] = [];
+          for (const j of q.drain()) (j.msg.tenantId === job.msg.tenantId ? hold : keep).push(j);
+          for (const j of keep) q.push(j);
+          void this.#releaseJobs(hold, until);
+        }
+      }
+    } finally {
+      conn.close();
+    }
+  }
+
+  #ctx(q: ReadyQueue, mx: string | null, address: string | null, conn: OutboundConnection | null): AttemptContext {
+    return { mx, mxAddress: address, ip: q.egress.ip ?? null, helo: q.egress.helo, site: q.site, provider: q.provider, tls: conn?.tlsInfo() ?? null };
+  }
+
+  /** Feeds a non-2xx reply to the automation rules; persists what they trigger. */
+  #observe(q: ReadyQueue, r: SmtpResult, tenantId: number | undefined): AutomationRecord[] {
+    if (!this.#automation || r.ok || !('reply' in r)) return [];
+    const recs = this.#automation.record({ ip: q.egress.key, site: q.site, reply: r.reply.text, ...(tenantId !== undefined ? { tenant: String(tenantId) } : {}) });
+    for (const rec of recs) {
+      this.#o.onAutomation?.(rec);
+      void this.#o.store.db
+        .insertInto('audit_log')
+        .values({ actor: 'automation', action: rec.rule, subject: `${rec.ip} -> ${rec.site}`, data: JSON.stringify(rec), created_at: rec.from })
+        .execute()
+        .catch(() => {});
+    }
+    if (recs.length > 0) {
+      // Waiting messages of a suspended path go back to the scheduled queue now.
+      setImmediate(() => this.#pump(q));
+    }
+    return recs;
+  }
+
+  #signed(job: Job): Promise<Buffer> {
+    if (!job.body.signed) {
+      const lookup = this.#o.signerFor;
+      const domain = job.msg.fromAddr.slice(job.msg.fromAddr.lastIndexOf('@') + 1).toLowerCase();
+      job.body.signed = (async () => {
+        const signer = lookup ? await lookup(domain) : undefined;
+        return signer ? signer.signAsync(job.body.raw) : job.body.raw;
+      })();
+    }
+    return job.body.signed;
+  }
+
+  #finish(job: Job | undefined, o: AttemptOutcome): void {
+    const key = o.status === 'sent' ? 'sent' : o.status === 'deferred' ? 'deferred' : o.status === 'bounced' ? 'bounced' : 'expired';
+    this.stats[key]++;
+    if (job) this.#forget(job);
+    if (o.event) this.#o.onEvent?.(o.event);
+    this.#writer.add(o).catch((err) => process.emitWarning(`delivery outcome not recorded (the lease will expire and the message be retried): ${(err as Error).message}`));
+  }
+
+  #forget(job: Job): void {
+    this.#held.delete(job.msg.id);
+    if (--job.body.refs <= 0) this.#bodies.delete(job.msg.bodyId);
+  }
+
+  async #releaseJobs(jobs: Job[], at: number): Promise<void> {
+    if (jobs.length === 0) return;
+    for (const j of jobs) this.#forget(j);
+    this.stats.released += jobs.length;
+    await releaseRows(this.#o.store, jobs.map((j) => j.msg.id), at).catch((err) => process.emitWarning(`release failed: ${(err as Error).message}`));
+  }
+
+  async #renew(): Promise<void> {
+    if (this.#held.size === 0) return;
+    await renewLeases(this.#o.store, this.owner, [...this.#held.keys()], this.#clock.now() + this.#leaseMs).catch(() => {});
+  }
+
+  /** Queue depth per ready queue and open connections (for the admin API and metrics). */
+  snapshot(): { queues: { key: string; waiting: number; connections: number }[]; held: number } {
+    return {
+      held: this.#held.size,
+      queues: [...this.#queues.values()].filter((q) => q.size > 0 || q.workers > 0).map((q) => ({ key: q.key, waiting: q.size, connections: q.workers })),
+    };
+  }
+
+  /** Finishes messages in flight, gives waiting ones back to the scheduled queue, flushes outcomes. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#leaseTimer) clearInterval(this.#leaseTimer);
+    for (const q of this.#queues.values()) {
+      if (q.pumpTimer) clearTimeout(q.pumpTimer);
+      q.releaseWaiters();
+    }
+    let t: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.#workers]), new Promise((r) => (t = setTimeout(r, 15_000)))]);
+    clearTimeout(t);
+    const waiting = [...this.#queues.values()].flatMap((q) => q.drain());
+    await this.#releaseJobs(waiting, this.#clock.now());
+    await this.#writer.flush();
+  }
+}
+
+export type { QueuedMessage };

@@ -79,7 +79,7 @@ export interface NoticeRecipient {
 }
 
 /** A line that names one recipient and maybe the error: `<a@b>:`, `  a@b`, `a@b: host said ...`. */
-const RECIPIENT_LINE = /^[ \t]*(?:(?:failed |final |original |bad |invalid |unknown )?(?:recipient|address|addressee|to|rcpt(?: to)?|destinataire|empfänger)s?(?:\(s\))?[ \t]*:[ \t]*)?<?((?:"[^"]+"|[^\s<>@"():;,]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?[ \t]*(?:\(.*?\))?[ \t]*(?:(?:[:.]|\.\.\.|(?=\[))[ \t]*(.*))?$/i;
+const RECIPIENT_LINE = /^[ \t]*(?:[*\-•][ \t]+)?(?:(?:failed |final |original |bad |invalid |unknown )?(?:recipient|address|addressee|to|rcpt(?: to)?|destinataire|empfänger)s?(?:\(s\))?[ \t]*:[ \t]*)?<?((?:"[^"]+"|[^\s<>@"():;,]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?[ \t]*(?:\(.*?\))?[ \t]*(?:(?:[:.]|\.\.\.|(?=\[))[ \t]*(.*))?$/i;
 
 /**
  * Finds the reported recipients in a notification. Addresses standing on their own line start

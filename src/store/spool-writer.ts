@@ -33,7 +33,7 @@ export function createSpoolWriter(store: Store): SpoolWriter {
     if (m.ok) w?.resolve();
     else w?.reject(new Error(`spool write failed: ${m.error}`));
   });
-  worker.on('error', (err) => {
+  worker.on('error', (err: Error) => {
     for (const w of waiting.values()) w.reject(err);
     waiting.clear();
   });

@@ -208,7 +208,7 @@ export const TEXT_RULES: TextRule[] = [
   // --- remote system trouble
   {
     reason: 'systemerror',
-    pattern: String.raw`system (?:error|failure|problem|not available|config)|internal (?:server )?(?:error|failure)|server (?:error|failure|misconfiguration)|local (?:error|problem) in processing|temporary local (?:problem|failure|error)|(?:configuration|config) error|unexpected error|mail ?system (?:error|problem)|service (?:is )?(?:temporarily )?unavailable|(?:remote|destination) (?:server|system) (?:error|failure)|(?:error|problem) (?:on|in|with) (?:the )?(?:remote|destination|mail) (?:server|system|host)`,
+    pattern: String.raw`system (?:error|failure|problem|not available|config)|internal (?:server )?(?:error|failure)|server (?:error|failure|misconfiguration)|local (?:error|problem) in processing|temporary local (?:problem|failure|error)|(?:configuration|config) error|unexpected error|mail ?system (?:error|problem)|service (?:is )?(?:currently |temporarily )?(?:unavailable|not available)|(?:remote|destination) (?:server|system) (?:error|failure)|(?:error|problem) (?:on|in|with) (?:the )?(?:remote|destination|mail) (?:server|system|host)`,
     example: '451 4.3.0 Temporary system failure. Please try again later.',
     source: 'generic',
   },

@@ -53,7 +53,7 @@ function classify(code: string | undefined): DnsAnswer<never>['status'] | Tempor
 export function createDnsResolver(opts: DnsResolverOptions = {}): DnsResolver {
   const cares = new CaresResolver({ timeout: opts.timeoutMs ?? 2000, tries: opts.tries ?? 2 });
   const servers = opts.servers ?? dnsServersFromEnv();
-  if (servers) cares.setServers(servers);
+  if (servers && servers.length > 0) cares.setServers(servers);
   const defaultTtl = opts.defaultTtl ?? 300;
   const cache = opts.cache === false ? undefined : new TtlCache(opts.clock ?? systemClock, opts.cache);
   const inflight = new Map<string, Promise<DnsAnswer<unknown>>>();

@@ -68,7 +68,9 @@ export class WebhookDispatcher {
   private stopped = false;
   private readonly posts?: Counter<'outcome'>;
 
-  constructor(opts: DispatcherOptions) {
+  constructor(given: DispatcherOptions) {
+    // an option given as undefined keeps its default
+    const opts = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as unknown as DispatcherOptions;
     this.o = {
       clock: systemClock,
       owner: `node-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,

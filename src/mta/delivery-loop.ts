@@ -107,6 +107,12 @@ export class DeliveryLoop {
     this.wake();
   }
 
+  /** Egress IPs, pools or routes changed: reload them before the next claim. */
+  invalidateTopology(): void {
+    this.#topologyAt = 0;
+    this.wake();
+  }
+
   /** New mail was spooled (or a test wants a pass now). */
   wake(): void {
     this.#schedule(0);

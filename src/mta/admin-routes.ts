@@ -1,0 +1,125 @@
+// Operator API for the sending topology: egress IPs, pools, static routes, and a look at
+// the ready queues. Mounted under /v1/admin (bearer auth is enforced there).
+import type { Context, Hono } from 'hono';
+import { adminMounts } from '../api/admin-routes.ts';
+import { documentRoute } from '../api/openapi.ts';
+import { problem } from '../api/tenant-routes.ts';
+import {
+  addEgressIp, addPoolMembers, addRoute, assignPool, createPool, findEgressIp, getPool, listEgressIps, listPools, listRoutes,
+  removeRoute, updateEgressIp,
+} from '../store/egress-repo.ts';
+import { queueCounts } from '../store/queue-repo.ts';
+import { deliveryLoopFor } from './delivery-extension.ts';
+
+const admin = [{ adminToken: [] }];
+
+async function body(c: Context): Promise<Record<string, unknown> | Response> {
+  try {
+    const b = await c.req.json();
+    if (b && typeof b === 'object' && !Array.isArray(b)) return b as Record<string, unknown>;
+  } catch {
+    return problem(c, 400, 'malformed_json', 'request body is not valid JSON');
+  }
+  return problem(c, 400, 'validation', 'body must be a JSON object');
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+
+export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/database.ts').Store }): void {
+  const { store } = deps;
+  const changed = () => deliveryLoopFor(store)?.invalidateTopology();
+
+  app.get('/v1/admin/ips', async (c) => c.json({ data: await listEgressIps(store) }));
+  app.post('/v1/admin/ips', async (c) => {
+    const b = await body(c);
+    if (b instanceof Response) return b;
+    if (!str(b.ip) || !str(b.helo)) return problem(c, 400, 'validation', 'ip and helo (strings) are required');
+    const ip = await addEgressIp(store, { ip: str(b.ip)!, helo: str(b.helo)!, ptr: str(b.ptr) ?? null, weight: num(b.weight) });
+    changed();
+    return c.json(ip, 201);
+  });
+  app.get('/v1/admin/ips/:id', async (c) => {
+    const ip = await findEgressIp(store, c.req.param('id'));
+    if (!ip) return problem(c, 404, 'not_found', `egress IP ${c.req.param('id')} not found`);
+    const pools = (await listPools(store)).filter((p) => p.ips.includes(ip.ip)).map((p) => p.name);
+    return c.json({ ...ip, pools });
+  });
+  app.patch('/v1/admin/ips/:id', async (c) => {
+    const b = await body(c);
+    if (b instanceof Response) return b;
+    const status = str(b.status) as 'active' | 'paused' | undefined;
+    const ip = await updateEgressIp(store, c.req.param('id'), { ...(status ? { status } : {}), ...(num(b.weight) !== undefined ? { weight: num(b.weight) } : {}) });
+    changed();
+    return c.json(ip);
+  });
+
+  app.get('/v1/admin/pools', async (c) => c.json({ data: await listPools(store) }));
+  app.post('/v1/admin/pools', async (c) => {
+    const b = await body(c);
+    if (b instanceof Response) return b;
+    if (!str(b.name)) return problem(c, 400, 'validation', 'name (string) is required');
+    let pool = await createPool(store, { name: str(b.name)!, stream: str(b.stream) ?? null, tenantId: num(b.tenant_id) ?? null });
+    if (Array.isArray(b.ips)) pool = await addPoolMembers(store, pool.name, b.ips.map(String));
+    changed();
+    return c.json(pool, 201);
+  });
+  app.get('/v1/admin/pools/:id', async (c) => c.json(await getPool(store, c.req.param('id'))));
+  app.post('/v1/admin/pools/:id/ips', async (c) => {
+    const b = await body(c);
+    if (b instanceof Response) return b;
+    if (!Array.isArray(b.ips)) return problem(c, 400, 'validation', 'ips (array of addresses) is required');
+    const pool = await addPoolMembers(store, c.req.param('id'), b.ips.map(String));
+    changed();
+    return c.json(pool);
+  });
+  app.post('/v1/admin/pools/:id/assign', async (c) => {
+    const b = await body(c);
+    if (b instanceof Response) return b;
+    const to = num(b.tenant_id) !== undefined ? { tenantId: num(b.tenant_id)! } : 'stream' in b ? { stream: str(b.stream) ?? null } : undefined;
+    if (!to) return problem(c, 400, 'validation', 'give tenant_id (dedicated) or stream (shared; null = both streams)');
+    const pool = await assignPool(store, c.req.param('id'), to);
+    changed();
+    return c.json(pool);
+  });
+
+  app.get('/v1/admin/routes', async (c) => c.json({ data: await listRoutes(store) }));
+  app.post('/v1/admin/routes', async (c) => {
+    const b = await body(c);
+    if (b instanceof Response) return b;
+    if (!str(b.domain) || !str(b.target)) return problem(c, 400, 'validation', 'domain and target ("host:port") are required');
+    const r = await addRoute(store, str(b.domain)!, str(b.target)!);
+    changed();
+    return c.json(r, 201);
+  });
+  app.delete('/v1/admin/routes/:id', async (c) => {
+    await removeRoute(store, c.req.param('id'));
+    changed();
+    return c.body(null, 204);
+  });
+
+  app.get('/v1/admin/queues', async (c) => {
+    const loop = deliveryLoopFor(store);
+    return c.json({ counts: await queueCounts(store), delivery: loop ? { ...loop.snapshot(), stats: loop.stats } : null });
+  });
+}
+
+adminMounts.push((app, deps) => mountDeliveryAdmin(app, deps));
+
+for (const [method, path, summary] of [
+  ['get', '/v1/admin/ips', 'List egress IPs'],
+  ['post', '/v1/admin/ips', 'Declare an egress IP (ip, helo, ptr, weight)'],
+  ['get', '/v1/admin/ips/{id}', 'One egress IP and its pools'],
+  ['patch', '/v1/admin/ips/{id}', 'Pause/resume an egress IP or change its weight'],
+  ['get', '/v1/admin/pools', 'List pools with their IPs'],
+  ['post', '/v1/admin/pools', 'Create a pool: shared (stream) or dedicated (tenant_id), optional ips'],
+  ['get', '/v1/admin/pools/{id}', 'One pool'],
+  ['post', '/v1/admin/pools/{id}/ips', 'Add egress IPs to a pool'],
+  ['post', '/v1/admin/pools/{id}/assign', 'Assign a pool to a tenant (dedicated) or a stream (shared)'],
+  ['get', '/v1/admin/routes', 'List static routes (transport map)'],
+  ['post', '/v1/admin/routes', 'Route a domain (or *) to host:port'],
+  ['delete', '/v1/admin/routes/{id}', 'Remove the static route of a domain'],
+  ['get', '/v1/admin/queues', 'Queue counts, ready queues and open connections'],
+] as const) {
+  documentRoute({ method, path, summary, security: admin });
+}

@@ -1,0 +1,65 @@
+// Wires the delivery loop into a running node (role `mta`): real DNS from the configured
+// servers, static routes from the config and the store, operator shaping overrides from
+// <dataDir>/shaping.json, and the spool's callback to wake the loop when mail arrives.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../core/errors.ts';
+import { createDnsResolver } from '../dns/node-resolver.ts';
+import { nodeExtensions, type RunningNode } from '../runtime/relais-node.ts';
+import type { Store } from '../store/database.ts';
+import { DeliveryLoop, type SignerLookup } from './delivery-loop.ts';
+import type { WeightOf } from './egress-selector.ts';
+import { createShaping, type ShapingOverrides, type ShapingPolicy } from './policy/shaping.ts';
+
+/** Seams other capabilities fill in: DKIM keys per From domain, reputation weights per IP. */
+export const deliverySeams: { signerFor?: SignerLookup; weightOf?: WeightOf } = {};
+
+const loops = new Map<Store, DeliveryLoop>();
+
+/** The delivery loop running on a store (admin API: queue snapshot, topology refresh). */
+export function deliveryLoopFor(store: Store): DeliveryLoop | undefined {
+  return loops.get(store);
+}
+
+/** Operator shaping overrides: <dataDir>/shaping.json, `{ "default": {...}, "sites": { "<provider or site>": {...} } }`. */
+export function loadShapingOverrides(dataDir: string): ShapingPolicy {
+  const file = join(dataDir, 'shaping.json');
+  if (!existsSync(file)) return createShaping();
+  let parsed: ShapingOverrides;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as ShapingOverrides;
+  } catch (err) {
+    throw new ConfigError(`${file}: ${(err as Error).message}`);
+  }
+  return createShaping(parsed);
+}
+
+export async function startDelivery(node: RunningNode, opts: { signerFor?: SignerLookup; shaping?: ShapingPolicy } = {}): Promise<DeliveryLoop> {
+  const cfg = node.config;
+  const loop = new DeliveryLoop({
+    store: node.store,
+    resolver: createDnsResolver(cfg.dnsServers.length > 0 ? { servers: cfg.dnsServers } : {}),
+    hostname: cfg.hostname,
+    routes: cfg.routes,
+    shaping: opts.shaping ?? loadShapingOverrides(cfg.dataDir),
+    signerFor: opts.signerFor ?? ((domain) => deliverySeams.signerFor?.(domain)),
+    weightOf: deliverySeams.weightOf,
+  });
+  await loop.start();
+  const previous = node.spool.onSpooled;
+  node.spool.onSpooled = (batch) => {
+    previous?.(batch);
+    loop.wake();
+  };
+  loops.set(node.store, loop);
+  return loop;
+}
+
+nodeExtensions.push(async (node) => {
+  if (!node.config.roles.includes('mta')) return undefined;
+  const loop = await startDelivery(node);
+  return async () => {
+    await loop.stop();
+    loops.delete(node.store);
+  };
+});

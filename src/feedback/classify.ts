@@ -46,6 +46,8 @@ const REPLY_CODE_RES = [
 /** Lower-cases, drops the repeated `550-5.7.1` prefixes of multi-line replies, collapses space. */
 export function normaliseReplyText(text: string): string {
   return text
+    // Continuation lines of a multi-line reply repeat the code ("550-...", last one "550 ...").
+    .replace(/\n[ \t]*[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}[ \t]+)?/g, '\n')
     // Mailbox names say nothing about the failure (and test corpora use names like
     // "userunknown@..."): keep only the shape.
     .replace(/[^\s<>()"',;:[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, 'someone@somewhere')
@@ -131,7 +133,7 @@ function probe(reason: Reason, statusR: Reason | undefined, text: string, comman
     // "User unknown" after DATA is a content filter speaking, not the directory, unless the
     // wording is explicit about the mailbox not existing.
     const x = explicitIndex('userunknown', text);
-    if (x >= 0 && (statusR === undefined || VAGUE.has(statusR))) return x;
+    if (x >= 0) return x;
     const i = textIndex('userunknown', text);
     if (i < 0) return false;
     if (command === 'RCPT') return i;

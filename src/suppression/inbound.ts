@@ -187,7 +187,7 @@ async function processOne(deps: InboundDeps, m: InboundMessage, rcpt: string, ge
       m,
       rcpt,
       'unattributable',
-      { kind: 'complaint', why: id === undefined ? 'no VERP address of ours in the reported message' : 'message no longer stored', feedback_type: a.feedbackType ?? null, original_rcpt: a.originalRecipient ?? null, original_message_id: a.originalMessageId ?? null, feedback_id: a.feedbackId ?? null, source_ip: a.sourceIp ?? null },
+      { kind: 'complaint', why: id === undefined ? 'no VERP address of ours in the reported message' : 'message no longer stored', feedback_type: a.feedbackType ?? null, original_rcpt: a.originalRecipient?.trim().replace(/^<|>$/g, '') ?? null, original_message_id: a.originalMessageId ?? null, feedback_id: a.feedbackId ?? null, source_ip: a.sourceIp ?? null },
       true,
     );
     return 'unattributable';

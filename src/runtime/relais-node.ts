@@ -13,7 +13,7 @@ import { createMetrics, type Metrics } from '../api/metrics.ts';
 import { type Config, httpUsesTls } from '../core/config.ts';
 import { setNodeId, randomToken } from '../core/ids.ts';
 import { deriveKey, loadMasterKey } from '../core/secret-box.ts';
-import type { IntakeContext, SuppressionCheck } from '../intake/types.ts';
+import type { IntakeContext, IntakeStep, SuppressionCheck } from '../intake/types.ts';
 import { createSubmissionServer } from '../smtp/submission-server.ts';
 import { Spool } from '../spool/spool.ts';
 import { openStore, type Store } from '../store/database.ts';
@@ -37,6 +37,8 @@ export interface RunningNode {
 /** Hooks later capabilities use to add listeners or background work to a node. */
 export type NodeExtension = (node: RunningNode) => Promise<(() => Promise<void>) | undefined>;
 export const nodeExtensions: NodeExtension[] = [];
+/** Intake steps other capabilities add (content gate, domain gate), each placed before a named step. */
+export const intakeSteps: { before: string; step: IntakeStep }[] = [];
 
 const noSuppression: SuppressionCheck = { check: async () => null };
 
@@ -62,6 +64,9 @@ function listen(server: SMTPServer, port: number, host: string): Promise<number>
 
 export async function startNode(config: Config, opts: { suppression?: SuppressionCheck } = {}): Promise<RunningNode> {
   setNodeId(config.nodeId);
+  // Capabilities register their hooks when imported; importing here, not at the top,
+  // keeps the registries above initialised before those modules push into them.
+  await import('./extensions.ts');
   mkdirSync(config.dataDir, { recursive: true });
   const store = await openStore(config.databaseUrl);
   await migrate(store);
@@ -76,6 +81,7 @@ export async function startNode(config: Config, opts: { suppression?: Suppressio
     spool,
     suppression: opts.suppression ?? noSuppression,
     verpKey: deriveKey(masterKey, 'verp'),
+    extraSteps: intakeSteps,
   };
   const auth = new TenantAuthenticator(store);
   const closers: (() => Promise<void>)[] = [];

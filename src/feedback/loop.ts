@@ -2,6 +2,7 @@
 // message sent with a null sender) must never produce another message or be attributed as
 // a delivery failure of a tenant's mail, or two MTAs can ping-pong forever.
 import type { BounceReport } from './bounce.ts';
+import { decodeVerp } from './verp.ts';
 
 export interface LoopCheckInput {
   /** MAIL FROM of the incoming message as received by the MX ('' or '<>' for the null sender) */
@@ -10,6 +11,12 @@ export interface LoopCheckInput {
   report: Pick<BounceReport, 'isBounce' | 'originalHeaders'>;
   /** our bounce domain(s), e.g. bounces.example.com */
   bounceDomains: string[];
+  /**
+   * The VERP secret. Every genuine bounce of tenant mail has our VERP address as the
+   * original's Return-Path; with the secret, only a Return-Path that is NOT a valid VERP
+   * counts as "from the bounce domain". Without it, VERP-shaped local parts are trusted.
+   */
+  verpSecret?: string | Buffer;
 }
 
 export type LoopVerdict = { loop: false } | { loop: true; why: 'bounce-of-bounce' | 'original-had-null-sender' | 'original-from-bounce-domain' };
@@ -31,7 +38,8 @@ export function detectBounceLoop(input: LoopCheckInput): LoopVerdict {
   if (!h) return { loop: false };
   const rp = h['return-path']?.trim();
   if (rp === '<>' || rp === '') return { loop: true, why: 'original-had-null-sender' };
-  if (ours(fromDomain(h.from)) || ours(fromDomain(h.sender)) || ours(fromDomain(rp))) return { loop: true, why: 'original-from-bounce-domain' };
+  const rpIsVerp = !!rp && (input.verpSecret ? decodeVerp(rp, input.verpSecret).ok : /^<?[bu]\+[0-9a-z]+-[0-9a-z]+-[a-z2-7]{10}@/i.test(rp));
+  if (ours(fromDomain(h.from)) || ours(fromDomain(h.sender)) || (!rpIsVerp && ours(fromDomain(rp)))) return { loop: true, why: 'original-from-bounce-domain' };
   const ct = (h['content-type'] ?? '').toLowerCase();
   const nullEnvelope = input.envelopeFrom.trim() === '' || input.envelopeFrom.trim() === '<>';
   if (nullEnvelope && input.report.isBounce && /report-type="?delivery-status/.test(ct)) return { loop: true, why: 'bounce-of-bounce' };

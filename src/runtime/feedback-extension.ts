@@ -4,12 +4,15 @@
 //     operator routes /v1/admin/webhooks and /v1/admin/inbound-reports;
 //   - a node extension that, per started node: installs the suppression check into the
 //     intake, starts the MX listener when the roles include `mx`, and runs the webhook
-//     dispatcher when they include `api` or `mta` (one dispatcher per cluster, by lease).
+//     dispatcher and the hard-bounce suppressor (MTA `bounce` events with hard: true →
+//     tenant-wide suppression) when they include `api` or `mta` (one of each per cluster,
+//     by lease).
 import { adminMounts } from '../api/admin-routes.ts';
 import { extraMounts } from '../api/app.ts';
 import { mountFeedbackAdminRoutes, mountFeedbackRoutes, nodeMasterKeys } from '../api/feedback-routes.ts';
 import type { AddressInfo } from 'node:net';
 import { createMxServer } from '../smtp/mx-server.ts';
+import { startHardBounceSuppressor } from '../suppression/bounce-suppressor.ts';
 import { createSuppressionCheck } from '../suppression/suppression-check.ts';
 import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
 import { loadTls } from './tls.ts';
@@ -61,6 +64,7 @@ export const feedbackExtension: NodeExtension = async (node: RunningNode) => {
     });
     d.start();
     closers.push(() => d.stop());
+    closers.push(startHardBounceSuppressor(node.store, { owner: `node-${node.config.nodeId}-${process.pid}`, intervalMs: feedbackOptions.webhookIntervalMs, settleMs: feedbackOptions.webhookSettleMs }));
   }
   return async () => {
     for (const c of closers.reverse()) await c().catch(() => {});

@@ -190,6 +190,11 @@ export interface InboundReportsTable {
   created_at: number;
 }
 
+export interface FeedbackCursorsTable {
+  name: string;
+  cursor: number;
+}
+
 export interface Schema {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -208,4 +213,5 @@ export interface Schema {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_outbox: WebhookOutboxTable;
   inbound_reports: InboundReportsTable;
+  feedback_cursors: FeedbackCursorsTable;
 }

@@ -75,5 +75,11 @@ export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
     .addColumn('size', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
+  // Cursors of background scanners over the events table (e.g. hard bounce → suppression).
+  await db.schema
+    .createTable('feedback_cursors')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('cursor', 'bigint', (c) => c.notNull())
+    .execute();
   await db.schema.createIndex('inbound_reports_outcome').on('inbound_reports').columns(['outcome', 'id']).execute();
 }

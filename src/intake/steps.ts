@@ -129,7 +129,7 @@ const spoolStep: IntakeStep = {
       events.push(
         r.suppressed
           ? eventRecord({ ...base, type: 'suppressed', data: { reason: r.suppressed.reason, detail: r.suppressed.detail, source: d.source } })
-          : eventRecord({ ...base, type: 'reception', data: { source: d.source, stream: d.stream, customId: d.options.customId || undefined, campaign: d.options.customCampaign } }),
+          : eventRecord({ ...base, type: 'reception', data: { source: d.source, stream: d.stream, customId: d.options.customId || undefined, campaign: d.options.customCampaign, warnings: d.warnings.length ? d.warnings : undefined } }),
       );
     }
     d.batch = { bodies: [{ id: bodyId, tenant_id: d.tenantId, raw: d.raw, size: d.raw.length, created_at: now }], messages, events };

@@ -8,6 +8,8 @@ export interface TenantsTable {
   status: string; // active | suspended
   status_reason: string | null;
   created_at: number;
+  content_threshold_transactional?: number | null;
+  content_threshold_marketing?: number | null;
 }
 
 export interface ApiKeysTable {
@@ -190,6 +192,37 @@ export interface InboundReportsTable {
   created_at: number;
 }
 
+export interface DomainsTable {
+  id: number;
+  tenant_id: number;
+  name: string; // ASCII (punycode)
+  unicode_name: string;
+  status: string; // pending | verified | failed | unknown
+  verified_at: number | null;
+  hand_verified: number; // 0 | 1
+  claim: string | null; // = name while verified (unique)
+  last_check: string | null; // JSON
+  checked_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DkimKeysTable {
+  id: number;
+  domain_id: number;
+  domain: string;
+  selector: string;
+  algorithm: string;
+  private_key: string; // sealed
+  public_key: string;
+  state: string; // pending | active | retiring | retired
+  in_dns: string; // yes | no | unknown
+  created_at: number;
+  activated_at: number | null;
+  retiring_since: number | null;
+  checked_at: number | null;
+}
+
 export interface FeedbackCursorsTable {
   name: string;
   cursor: number;
@@ -214,4 +247,6 @@ export interface Schema {
   webhook_outbox: WebhookOutboxTable;
   inbound_reports: InboundReportsTable;
   feedback_cursors: FeedbackCursorsTable;
+  domains: DomainsTable;
+  dkim_keys: DkimKeysTable;
 }

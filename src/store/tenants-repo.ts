@@ -42,3 +42,32 @@ export async function setTenantStatus(store: Store, id: number, status: Tenant['
   if (Number(r.numUpdatedRows) === 0) throw new NotFoundError(`tenant ${id}`);
   return getTenant(store, id);
 }
+
+export interface ContentThresholds {
+  transactional: number | null;
+  marketing: number | null;
+}
+
+export async function getContentThresholds(store: Store, tenantId: number): Promise<ContentThresholds> {
+  const r = await store.db
+    .selectFrom('tenants')
+    .select(['content_threshold_transactional', 'content_threshold_marketing'])
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return { transactional: num(r?.content_threshold_transactional), marketing: num(r?.content_threshold_marketing) };
+}
+
+export async function setContentThresholds(store: Store, tenantId: number, t: Partial<ContentThresholds>): Promise<ContentThresholds> {
+  for (const [k, v] of Object.entries(t)) {
+    if (v !== null && v !== undefined && (!Number.isFinite(v) || v < 0 || v > 100)) throw new ValidationError(`${k} threshold must be a number between 0 and 100, or null`);
+  }
+  const set: Record<string, number | null> = {};
+  if (t.transactional !== undefined) set.content_threshold_transactional = t.transactional;
+  if (t.marketing !== undefined) set.content_threshold_marketing = t.marketing;
+  if (Object.keys(set).length > 0) {
+    const r = await store.db.updateTable('tenants').set(set).where('id', '=', tenantId).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) throw new NotFoundError(`tenant ${tenantId}`);
+  }
+  return getContentThresholds(store, tenantId);
+}

@@ -1,6 +1,7 @@
 // Intake step `content-gate`: scores the message with the content check (src/content) and
 // applies the tenant's threshold for its stream. Blocked: the message is refused with the
 // top hits; warned: it goes, and the warning is kept on its reception event.
+import { createHash } from 'node:crypto';
 import { checkContent, contentGateDecision } from '../content/index.ts';
 import type { ContentInput } from '../content/types.ts';
 import { getContentThresholds } from '../store/tenants-repo.ts';
@@ -25,6 +26,29 @@ function contentInput(d: Draft): ContentInput {
   return { raw: d.raw! } as ContentInput;
 }
 
+// Campaigns send one content to many recipients: score it once. Keyed by a hash of what
+// the check reads, so any difference in content is a new entry.
+const cache = new Map<string, Awaited<ReturnType<typeof checkContent>>>();
+const CACHE_MAX = 2000;
+
+function cacheKey(d: Draft, input: ContentInput): string {
+  const h = createHash('sha256').update(d.stream);
+  if ('raw' in input && input.raw) h.update(input.raw as Buffer);
+  else h.update(JSON.stringify(input));
+  return h.digest('base64');
+}
+
+async function score(d: Draft, input: ContentInput) {
+  const key = cacheKey(d, input);
+  let report = cache.get(key);
+  if (!report) {
+    report = await checkContent(input, { stream: d.stream });
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(key, report);
+  }
+  return report;
+}
+
 export const contentGateStep: IntakeStep = {
   name: 'content-gate',
   async run(d, ctx) {
@@ -33,7 +57,7 @@ export const contentGateStep: IntakeStep = {
     const threshold = thresholds[d.stream] ?? undefined;
     let report: Awaited<ReturnType<typeof checkContent>>;
     try {
-      report = await checkContent(contentInput(d), { stream: d.stream });
+      report = await score(d, contentInput(d));
     } catch (err) {
       // The check must never lose a message: an unscorable message is sent with a warning.
       d.warnings.push(`content check failed: ${(err as Error).message}`);

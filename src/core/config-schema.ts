@@ -39,6 +39,7 @@ export const SETTINGS: Setting[] = [
   { key: 'adminToken', env: 'RELAIS_ADMIN_TOKEN', type: 'string', secret: true, doc: 'Operator bearer token for /v1/admin/*. Default: generated into `<dataDir>/admin.token` on first start.' },
   { key: 'dnsServers', env: 'RELAIS_DNS_SERVERS', type: 'list', default: [], doc: 'DNS servers as `host:port` (default: the system resolver).' },
   { key: 'bounceDomain', env: 'RELAIS_BOUNCE_DOMAIN', type: 'string', doc: 'Domain of VERP return-paths; its MX must point at this node. Default: `bounces.<hostname>`.' },
+  { key: 'requireVerifiedDomains', env: 'RELAIS_REQUIRE_VERIFIED_DOMAINS', type: 'bool', default: true, doc: 'Refuse mail whose From domain is not verified for the tenant (API `send-0008`, SMTP `550 5.7.1`); see docs/domains.md. Turn off only for development.' },
   { key: 'spoolGroupCommitMs', env: 'RELAIS_SPOOL_GROUP_COMMIT_MS', type: 'int', default: 2, doc: 'How long the spool gathers writes into one durable commit.' },
   { key: 'nodeId', env: 'RELAIS_NODE_ID', type: 'int', default: 0, doc: 'Number (0-15) of this node when several share a PostgreSQL database.' },
   { key: 'logLevel', env: 'RELAIS_LOG_LEVEL', type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'Log level (JSON logs on stderr).' },

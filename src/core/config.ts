@@ -31,6 +31,7 @@ export interface Config {
   adminToken?: string;
   dnsServers: string[];
   bounceDomain: string;
+  requireVerifiedDomains: boolean;
   spoolGroupCommitMs: number;
   nodeId: number;
   logLevel: string;

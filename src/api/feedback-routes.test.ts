@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import '../runtime/feedback-extension.ts';
-import { feedbackOptions } from '../runtime/feedback-extension.ts';
+import { feedbackOptions, registerFeedback } from '../runtime/feedback-extension.ts';
+import { nodeExtensions } from '../runtime/relais-node.ts';
 import { signUnsubscribeToken } from '../feedback/unsubscribe-token.ts';
 import { listEvents } from '../store/events-repo.ts';
 import { createApiKey } from '../store/api-keys-repo.ts';
@@ -13,6 +13,7 @@ let n: TestNode;
 let other: string; // Basic header of a second tenant
 let otherId: number;
 before(async () => {
+  registerFeedback(nodeExtensions);
   feedbackOptions.webhookIntervalMs = 100;
   n = await startTestNode({ roles: 'api' });
   const t = await createTenant(n.node.store, 'Other');

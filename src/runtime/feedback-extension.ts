@@ -1,5 +1,5 @@
-// Wires the feedback capabilities into a node. Importing this module (before startNode)
-// registers:
+// Wires the feedback capabilities into a node. Importing this module (before the app is
+// created) registers the routes; `registerFeedback(nodeExtensions)` adds the rest:
 //   - the tenant routes /v1/suppressions, /v1/webhooks, the public /u/:token, and the
 //     operator routes /v1/admin/webhooks and /v1/admin/inbound-reports;
 //   - a node extension that, per started node: installs the suppression check into the
@@ -16,7 +16,8 @@ import { startHardBounceSuppressor } from '../suppression/bounce-suppressor.ts';
 import { createSuppressionCheck } from '../suppression/suppression-check.ts';
 import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
 import { loadTls } from './tls.ts';
-import { type NodeExtension, nodeExtensions, type RunningNode } from './relais-node.ts';
+// Types only from relais-node: it can import this module without an import cycle.
+import type { NodeExtension, RunningNode } from './relais-node.ts';
 
 export interface FeedbackOptions {
   /** dispatcher tick; tests use a short one */
@@ -71,14 +72,22 @@ export const feedbackExtension: NodeExtension = async (node: RunningNode) => {
   };
 };
 
-let registered = false;
-/** Idempotent; runs on import. */
-export function registerFeedback(): void {
-  if (registered) return;
-  registered = true;
+let mounted = false;
+/** Registers the HTTP routes (idempotent); runs on import, before any app is created. */
+export function registerFeedbackRoutes(): void {
+  if (mounted) return;
+  mounted = true;
   extraMounts.push(mountFeedbackRoutes);
   adminMounts.push(mountFeedbackAdminRoutes);
-  nodeExtensions.push(feedbackExtension);
 }
 
-registerFeedback();
+/**
+ * Adds the node extension to a node-extension list (idempotent), e.g.
+ * `registerFeedback(nodeExtensions)` from relais-node.ts or a test.
+ */
+export function registerFeedback(extensions: NodeExtension[]): void {
+  registerFeedbackRoutes();
+  if (!extensions.includes(feedbackExtension)) extensions.push(feedbackExtension);
+}
+
+registerFeedbackRoutes();

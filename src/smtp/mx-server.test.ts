@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import nodemailer from 'nodemailer';
-import '../runtime/feedback-extension.ts';
-import { feedbackOptions } from '../runtime/feedback-extension.ts';
+import { feedbackOptions, registerFeedback } from '../runtime/feedback-extension.ts';
+import { nodeExtensions } from '../runtime/relais-node.ts';
 import { encodeVerp } from '../feedback/verp.ts';
 import { listEvents } from '../store/events-repo.ts';
 import { unsubscribeMailtoAddress } from '../suppression/unsubscribe-links.ts';
@@ -24,6 +24,7 @@ const received: any[] = [];
 let badSigs = 0;
 
 before(async () => {
+  registerFeedback(nodeExtensions);
   feedbackOptions.webhookIntervalMs = 100;
   feedbackOptions.webhookSettleMs = 50;
   n = await startTestNode({ roles: 'api,mx', env: { RELAIS_BOUNCE_DOMAIN: BOUNCE_DOMAIN } });

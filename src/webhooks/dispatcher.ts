@@ -19,6 +19,7 @@ import {
   markDelivered,
   type OutboxRow,
   outboxHead,
+  pruneDelivered,
   releaseLease,
   setEndpointState,
   type WebhookEndpoint,
@@ -45,6 +46,8 @@ export interface DispatcherOptions {
   backoff?: BackoffPolicy;
   /** how often a failing endpoint (without backup) is tried again */
   failingProbeMs?: number;
+  /** delivered outbox rows are deleted after this long */
+  keepDeliveredMs?: number;
 }
 
 // Event ids are (ms since 2024-01-01) * 4096 + node/sequence bits (core/ids.ts): the
@@ -66,6 +69,7 @@ export class WebhookDispatcher {
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly lastPrimaryProbe = new Map<number, number>();
   private stopped = false;
+  private lastPrune = 0;
   private readonly posts?: Counter<'outcome'>;
 
   constructor(given: DispatcherOptions) {
@@ -80,6 +84,7 @@ export class WebhookDispatcher {
       batchSize: 100,
       backoff: DEFAULT_BACKOFF,
       failingProbeMs: 3_600_000,
+      keepDeliveredMs: 7 * 86_400_000,
       ...opts,
       fetch: opts.fetch ?? fetch,
     };
@@ -112,6 +117,10 @@ export class WebhookDispatcher {
   async tick(): Promise<void> {
     const now = this.o.clock.now();
     if (!(await acquireLease(this.o.store, 'webhooks', this.o.owner, Math.max(15_000, this.o.intervalMs * 5), now))) return;
+    if (now - this.lastPrune > 3_600_000) {
+      this.lastPrune = now;
+      await pruneDelivered(this.o.store, now - this.o.keepDeliveredMs);
+    }
     const endpoints = await listDispatchableEndpoints(this.o.store);
     const upTo = maxIdAt(now - this.o.settleMs);
     for (const ep of endpoints) {

@@ -55,6 +55,7 @@ let hsOk = 0;
 let hsStrict = 0;
 const confusion = new Map<string, number>();
 const missFiles: string[] = [];
+const hsMisses: string[] = [];
 const t0 = performance.now();
 for (const row of rows) {
   let res = cache.get(row.file);
@@ -94,6 +95,7 @@ for (const row of rows) {
     const hsStrictOk = gotHard === want;
     if (hsStrictOk) hsStrict++;
     if (hsStrictOk || (row.altHard !== undefined && gotHard === (row.altHard === 'hard'))) hsOk++;
+    else if (verbose) hsMisses.push(`${row.file}#${row.index} expected=${row.hardSoft} got=${gotHard === undefined ? 'missing' : gotHard ? 'hard' : 'soft'} (${row.reason} -> ${got})`);
   }
 }
 const ms = performance.now() - t0;
@@ -101,6 +103,7 @@ const ms = performance.now() - t0;
 process.stdout.write('confusion of misses (expected -> got):\n');
 for (const [k, v] of [...confusion.entries()].sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${String(v).padStart(3)}  ${k}\n`);
 if (verbose) for (const m of missFiles) process.stdout.write(`  miss ${m}\n`);
+if (verbose) for (const m of hsMisses) process.stdout.write(`  hard/soft miss ${m}\n`);
 process.stdout.write(
   `reason_agreement_strict=${(reasonStrict / n).toFixed(3)} hardsoft_agreement_strict=${(hsStrict / hsN).toFixed(3)} files=${cache.size} ms=${ms.toFixed(0)}\n`,
 );

@@ -55,3 +55,13 @@ test('Received-Date (ARF draft) stands in for Arrival-Date; Removal-Recipient du
   assert.equal(r.arrivalDate, 'Mon, 1 Jan 2024 10:00:00 +0000');
   assert.deepEqual(r.originalRecipients, ['<grace@isp.example.net>']);
 });
+
+test('adversarial reports are parsed in bounded time', () => {
+  const big = `Content-Type: multipart/report; report-type=feedback-report; boundary=z\n\n--z\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n${'Original-Rcpt-To: a@example.org\n'.repeat(5_000)}Original-Rcpt-To: ${'<'.repeat(100_000)}\n--z\nContent-Type: message/rfc822\n\nFrom: ${'a@'.repeat(50_000)}\n\nx\n--z--\n`;
+  const t0 = performance.now();
+  const r = parseArf(big);
+  assert.ok(performance.now() - t0 < 2000);
+  assert.equal(r.isArf, true);
+  // Duplicates collapse; the 64 KiB field limit cuts the rest.
+  assert.deepEqual(r.originalRecipients, ['a@example.org']);
+});

@@ -119,3 +119,21 @@ test('a huge attachment is skipped, not decoded whole', () => {
   assert.deepEqual(r.recipients.map((x) => x.reason), ['userunknown', 'mailboxfull']);
   assert.ok(r.truncated?.includes('size'));
 });
+
+test('adversarial text (long tokens, address floods, unclosed tags) is parsed in linear time', () => {
+  const head = 'From: MAILER-DAEMON@x.example\nSubject: Undelivered Mail\n';
+  const cases = [
+    `${head}\n${'a'.repeat(250_000)}\n`,
+    `${head}\na@${'b-'.repeat(120_000)}\n`,
+    `${head}Content-Type: text/html\n\n${'<style>'.repeat(30_000)}\n`,
+    `${head}\n${'u@example.org '.repeat(20_000)}\n`,
+    `${head}\n${'<u@example.org>:\n550 user unknown\n'.repeat(8_000)}\n`,
+    `${head}Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; ${'>'.repeat(200_000)}x\nAction: failed\n--b--\n`,
+  ];
+  for (const raw of cases) {
+    const t0 = performance.now();
+    const r = parseBounce(raw);
+    assert.ok(performance.now() - t0 < 2000, `took ${performance.now() - t0} ms`);
+    assert.ok(r.recipients.length <= 500);
+  }
+});

@@ -68,7 +68,6 @@ function textParts(root: MimePart): MimePart[] {
 function htmlToText(html: string): string {
   return html
     .replace(/<(?:br|\/p|\/div|\/tr|\/li|\/h\d)[^>]*>/gi, '\n')
-    .replace(/<(?:style|script)[\s\S]*?<\/(?:style|script)>/gi, '')
     .replace(/<[^>]+>/g, '')
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')

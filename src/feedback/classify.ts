@@ -50,7 +50,7 @@ export function normaliseReplyText(text: string): string {
     .replace(/\n[ \t]*[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}[ \t]+)?/g, '\n')
     // Mailbox names say nothing about the failure (and test corpora use names like
     // "userunknown@..."): keep only the shape.
-    .replace(/[^\s<>()"',;:[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, 'someone@somewhere')
+    .replace(/(?<![^\s<>()"',;:[\]])[^\s<>()"',;:[\]@]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g, 'someone@somewhere')
     .replace(/^[ \t]*[245]\d\d-(?:[245]\.\d{1,3}\.\d{1,3}[ \t]+)?/gm, '')
     // Folded multi-line replies repeat "550 5.7.1" mid-sentence once joined.
     .replace(/(\S)\s+[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}(?=\s)/g, '$1')

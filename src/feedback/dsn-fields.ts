@@ -22,6 +22,7 @@ export interface DsnFields {
 
 /** `rfc822; <a@b>` → `a@b` (lower-cased domain is left to the caller). */
 export function stripAddressType(v: string): string {
+  v = v.slice(0, 1024);
   const semi = v.indexOf(';');
   const addr = (semi >= 0 ? v.slice(semi + 1) : v).trim();
   return addr.replace(/^<+|>+$/g, '').replace(/^"|"$/g, '').trim();

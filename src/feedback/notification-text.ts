@@ -54,10 +54,12 @@ export function splitNotification(text: string): { notice: string; original?: st
   return { notice: text.slice(0, cut), original: afterMarker };
 }
 
-const ADDRESS_RE = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
+// Quantifiers are bounded (RFC 5321 lengths) so a long run of address characters costs
+// linear time, not quadratic backtracking.
+const ADDRESS_RE = /(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){1,8}(?![A-Za-z0-9-])/g;
 
 export function cleanAddress(a: string): string {
-  let s = a.trim().replace(/^(?:rfc822;|mailto:)/i, '').replace(/^[<("'[]+|[>)"'\].,;:]+$/g, '');
+  let s = a.slice(0, 512).trim().replace(/^(?:rfc822;|mailto:)/i, '').replace(/^[<("'[]+|[>)"'\].,;:]+$/g, '');
   const at = s.lastIndexOf('@');
   if (at > 0) s = s.slice(0, at + 1) + s.slice(at + 1).toLowerCase();
   return s;
@@ -79,7 +81,7 @@ export interface NoticeRecipient {
 }
 
 /** A line that names one recipient and maybe the error: `<a@b>:`, `  a@b`, `a@b: host said ...`. */
-const RECIPIENT_LINE = /^[ \t]*(?:[*\-•][ \t]+)?(?:(?:failed |final |original |bad |invalid |unknown )?(?:recipient|address|addressee|to|rcpt(?: to)?|destinataire|empfänger)s?(?:\(s\))?[ \t]*:[ \t]*)?<?((?:"[^"]+"|[^\s<>@"():;,]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?[ \t]*(?:\(.*?\))?[ \t]*(?:(?:[:.]|\.\.\.|(?=\[))[ \t]*(.*))?$/i;
+const RECIPIENT_LINE = /^[ \t]{0,40}(?:[*\-•][ \t]+)?(?:(?:failed |final |original |bad |invalid |unknown )?(?:recipient|address|addressee|to|rcpt(?: to)?|destinataire|empfänger)s?(?:\(s\))?[ \t]*:[ \t]*)?<?((?:"[^"]+"|[^\s<>@"():;,]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?[ \t]*(?:\(.*?\))?[ \t]*(?:(?:[:.]|\.\.\.|(?=\[))[ \t]*(.*))?$/i;
 
 /**
  * Finds the reported recipients in a notification. Addresses standing on their own line start

@@ -64,7 +64,8 @@ export function toBinary(raw: Buffer | string, maxBytes: number): { text: string
 }
 
 export function parseHeaderBlock(block: string, maxBytes: number): Header[] {
-  const src = block.length > maxBytes ? block.slice(0, maxBytes) : block;
+  // Cut at a line end so a field is never half-read.
+  const src = block.length > maxBytes ? block.slice(0, Math.max(0, block.lastIndexOf('\n', maxBytes))) : block;
   const headers: Header[] = [];
   for (const line of src.split('\n')) {
     if (/^[ \t]/.test(line) && headers.length > 0) {

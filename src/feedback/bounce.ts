@@ -42,7 +42,7 @@ export interface BounceReport {
 
 const MAX_RECIPIENTS = 500;
 
-const BOUNCE_FROM = /mailer-daemon|postmaster|mail ?delivery|mail ?administrator|mdaemon|mail-?daemon|bounce|\bnoreply\b.*(?:mail|delivery)|microsoftexchange|\bmaildelivery|post office|nobody@/i;
+const BOUNCE_FROM = /mailer-daemon|post_?master|mail ?delivery|mail ?administrator|mdaemon|mail-?daemon|bounce|\bnoreply\b.*(?:mail|delivery)|microsoftexchange|\bmaildelivery|post office|nobody@/i;
 const BOUNCE_SUBJECT =
   /undeliver|undelivered|delivery (?:status notification|failure|failed|has failed|problem|report|notification)|failure notice|returned mail|mail delivery (?:failed|failure|system)|non[- ]?delivery|could not be delivered|not delivered|delivery (?:to the following|was unsuccessful)|rejected|bounced|mail system error|warning: could not send|message (?:you sent )?(?:blocked|not delivered|delayed)|delayed mail|mail (?:could not|couldn't) be delivered|returned to sender|unzustellbar|nicht zustellbar|non remis|non distribu|échec de (?:la )?remise|error sending message|delivery error|notice of undeliverable|メール|mail failure|permanent error|message status|undelivered message|failed delivery/i;
 

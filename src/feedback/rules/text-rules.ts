@@ -117,7 +117,7 @@ export const TEXT_RULES: TextRule[] = [
   {
     reason: 'userunknown',
     explicit: true,
-    pattern: String.raw`(?:doesn't|does not) have an? [\w.-]+ account|(?:e-?mail )?account (?:that )?you tried to reach does not exist|\binvalid recipient\b|(?:e-?mail )?address (?:does not|doesn't) exist|address couldn't be found|recipient (?:address )?(?:does not exist|not found)|recipient name is not recognized|recipient address rejected: access denied|not listed in (?:the )?(?:public )?(?:name & address book|directory)|requested action not taken: mailbox unavailable|invalid (?:final )?(?:delivery )?user ?id|mail\.local: unknown user`,
+    pattern: String.raw`(?:doesn't|does not) have an? [\w.-]+ account|(?:e-?mail )?account (?:that )?you tried to reach does not exist|\binvalid recipient\b|(?:e-?mail )?address (?:does not|doesn't) exist|address couldn't be found|recipient (?:address )?(?:does not exist|not found)|recipient name is not recognized|no such (?:user|address|mailbox) here|no mailbox here by that name|recipient address rejected: access denied|not listed in (?:the )?(?:public )?(?:name & address book|directory)|requested action not taken: mailbox unavailable|invalid (?:final )?(?:delivery )?user ?id|mail\.local: unknown user`,
     example: "554 delivery error: dd This user doesn't have a example.com account (nobody@example.com) [0] - mta1001.mail.example.com",
     source: 'Yahoo',
   },

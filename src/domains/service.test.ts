@@ -169,3 +169,25 @@ testEachDialect('periodic re-check: checks every domain, skips recent ones, reco
   assert.equal(JSON.parse(changed[1]!.data).to, 'verified');
   assert.match(gateAdvice(name, { id: d.id, status: 'failed' }), new RegExp(`POST /v1/domains/${d.id}/check`));
 });
+
+testEachDialect('hostile TXT records (huge, binary, many strings) give verdicts, not crashes; stored check stays bounded', async (store) => {
+  const { svc } = await setup(store);
+  const name = zone(store, 'hostile');
+  const d = await svc.add(1, name);
+  const many = Array.from({ length: 60 }, (_, i) => `s${i}-${'x'.repeat(200)}`);
+  dns.set(name, 'TXT', [many, [Buffer.from([0, 1, 2, 0xff, 0xfe, 0x22, 0x5c])], `v=spf1 ${'ip4:10.0.0.1 '.repeat(300)}+all`]);
+  dns.set(d.keys[0]!.record.name, 'TXT', [[Buffer.from([0xff, 0x00]), 'v=DKIM1; p=', '\u0000'.repeat(100)]]);
+  dns.set(`_dmarc.${name}`, 'TXT', [`v=DMARC1; p=${'z'.repeat(3000)}`, 'v=DMARC1; p=none']);
+  const r = await svc.check(d.id, 1);
+  assert.equal(r.check.status, 'failed');
+  const byId = Object.fromEntries(r.check.records.map((x) => [x.id.startsWith('dkim:') ? 'dkim' : x.id, x]));
+  assert.equal(byId.spf!.verdict, 'fail');
+  assert.equal(byId.dkim!.verdict, 'fail');
+  assert.equal(byId.dmarc!.verdict, 'fail');
+  for (const x of r.check.records) {
+    assert.ok(x.explanation.length < 2000, `${x.id} explanation stays readable`);
+    for (const f of x.found) assert.ok(f.length <= 1100, `${x.id} found value is cut for display (${f.length})`);
+  }
+  const stored = await store.db.selectFrom('domains').select('last_check').where('id', '=', d.id).executeTakeFirstOrThrow();
+  assert.ok(stored.last_check!.length < 50_000, `stored check is ${stored.last_check!.length} bytes`);
+});

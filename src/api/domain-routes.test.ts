@@ -231,4 +231,32 @@ describe('sending domains over HTTP', () => {
     const all = await api('/v1/admin/domains', { auth: `Bearer ${n.node.adminToken}` });
     assert.ok(all.body.data.length >= 3);
   });
+
+  test('an Ed25519 key added next to RSA does not hold verification back, then signs too; removing releases the domain', async () => {
+    const ed = await api(`/v1/domains/${domainId}/rotate-key`, { body: { algorithm: 'ed25519-sha256' } });
+    assert.equal(ed.status, 200, JSON.stringify(ed.body));
+    const edKey = ed.body.keys.find((k: any) => k.algorithm === 'ed25519-sha256');
+    assert.equal(edKey.state, 'pending');
+    const before = await api(`/v1/domains/${domainId}/check`, { method: 'POST' });
+    assert.equal(before.body.check.status, 'verified');
+    publish([ed.body.records.find((r: PlannedRecord) => r.id === `dkim:${edKey.selector}`)]);
+    const both = await api(`/v1/domains/${domainId}/check`, { method: 'POST' });
+    assert.deepEqual(
+      both.body.domain.keys.filter((k: any) => k.signing).map((k: any) => k.algorithm).sort(),
+      ['ed25519-sha256', 'rsa-sha256'],
+    );
+    const signed = signerFor(n.node)('shop.test')!(Buffer.from('From: a@shop.test\r\nSubject: x\r\n\r\nx\r\n')).toString();
+    assert.equal(signed.match(/^DKIM-Signature:/gm)?.length, 2);
+
+    const other = await createTenant(n.node.store, 'Buyer');
+    const { key, secret } = await createApiKey(n.node.store, other.id);
+    const auth = `Basic ${Buffer.from(`${key.id}:${secret}`).toString('base64')}`;
+    assert.equal((await api('/v1/domains', { auth, body: { name: 'shop.test' } })).status, 409);
+    const del = await fetch(`${n.url}/v1/domains/${domainId}`, { method: 'DELETE', headers: { authorization: n.basic } });
+    assert.equal(del.status, 204);
+    assert.equal((await api(`/v1/domains/${domainId}`)).status, 404);
+    assert.equal((await send('news@shop.test')).body.Messages[0].Errors[0].ErrorCode, 'send-0008', 'the gate closes at once');
+    assert.equal(signerFor(n.node)('shop.test'), undefined, 'and nothing signs for it');
+    assert.equal((await api('/v1/domains', { auth, body: { name: 'shop.test' } })).status, 201, 'released for another account');
+  });
 });

@@ -80,6 +80,13 @@ export function mountDomainRoutes(app: Hono, deps: ApiDeps): void {
     return c.json({ domain: r.domain, check: r.check, changes: r.changes, rotation: r.rotation });
   });
 
+  app.delete('/v1/domains/:id', async (c) => {
+    const p = await principal(c, deps, 'manage');
+    if (p instanceof Response) return p;
+    await service(deps).remove(domainId(c), p.tenant.id);
+    return c.body(null, 204);
+  });
+
   app.post('/v1/domains/:id/rotate-key', async (c) => {
     const p = await principal(c, deps, 'manage');
     if (p instanceof Response) return p;
@@ -106,6 +113,7 @@ for (const [method, path, summary, security] of [
   ['post', '/v1/domains', 'Add a sending domain: generates a DKIM key and returns the exact DNS records to publish', basic],
   ['get', '/v1/domains', 'List sending domains with status and keys', basic],
   ['get', '/v1/domains/{id}', 'One sending domain: records to publish, keys, last check', basic],
+  ['delete', '/v1/domains/{id}', 'Remove a sending domain and its keys (sending from it stops)', basic],
   ['post', '/v1/domains/{id}/check', 'Check the DNS records now: expected / found / verdict / explanation per record', basic],
   ['post', '/v1/domains/{id}/rotate-key', 'Start a DKIM key rotation (new selector to publish; signing switches once it is in DNS)', basic],
   ['get', '/v1/admin/domains', "List every tenant's sending domains", admin],

@@ -16,7 +16,7 @@ import { createDnsResolver } from '../dns/node-resolver.ts';
 import type { Resolver } from '../dns/resolver.ts';
 import type { Store } from '../store/database.ts';
 import {
-  auditDomain, ConflictError, type DkimKeyRow, type DomainRow, type DomainState, getDomainRow, insertDomain, insertKey, listDomainRows, listKeys,
+  auditDomain, ConflictError, deleteDomain, type DkimKeyRow, type DomainRow, type DomainState, getDomainRow, insertDomain, insertKey, listDomainRows, listKeys,
   markHandVerified, recordCheck, selectorsForName, updateKey,
 } from '../store/domains-repo.ts';
 import { listEgressIps, listPools } from '../store/egress-repo.ts';
@@ -168,7 +168,7 @@ export function createDomainService(deps: DomainServiceDeps) {
   /** The check, plus the rule that no egress IPs yet still requires the include. */
   async function runCheck(d: DomainRow, keys: DkimKeyRow[], egressIps: string[]): Promise<DomainCheckResult> {
     const live = keys.filter((k) => k.state !== 'retired');
-    const hasActive = (a: DkimAlgorithm) => live.some((k) => k.algorithm === a && k.state === 'active');
+    const hasActive = live.some((k) => k.state === 'active');
     const result = await checkDomain({
       domain: d.name,
       resolver,
@@ -176,8 +176,9 @@ export function createDomainService(deps: DomainServiceDeps) {
         selector: k.selector,
         algorithm: k.algorithm,
         publicKey: k.publicKey,
-        // the key that will sign: the active one, or the first pending key of a new domain
-        required: k.state === 'active' || (k.state === 'pending' && !hasActive(k.algorithm)),
+        // the key that signs, or the first key of a new domain; a key being rotated in (or
+        // an Ed25519 key added next to RSA) is checked but does not hold verification back
+        required: k.state === 'active' || (k.state === 'pending' && !hasActive),
       })),
       egressIps,
       spfInclude: op.spfInclude,
@@ -311,6 +312,14 @@ export function createDomainService(deps: DomainServiceDeps) {
       const row = await insertKey(store, d.id, d.name, key, now);
       await auditDomain(store, opts.actor ?? (tenantId === undefined ? 'operator' : `tenant:${tenantId}`), 'domain.rotate-key', d, { selector: row.selector }, now);
       return withPlan(d);
+    },
+
+    /** Removes the domain and its keys: sending from it stops, and another account may claim it. */
+    async remove(id: number, tenantId?: number, actor?: string): Promise<void> {
+      const d = await load(id, tenantId);
+      await deleteDomain(store, d, actor ?? (tenantId === undefined ? 'operator' : `tenant:${tenantId}`), clock.now());
+      clearGateCache();
+      await refreshSigners(store);
     },
 
     /** Operator override (development): sending allowed without DNS; audit-logged. */

@@ -289,3 +289,15 @@ export async function listSigningCandidates(store: Store): Promise<Array<{ domai
   const domains = (await store.db.selectFrom('domains').selectAll().where('id', 'in', ids).execute()).map(domainRow);
   return domains.map((d) => ({ domain: d, keys: keys.filter((k) => k.domainId === d.id) }));
 }
+
+/** Removes a domain and its keys (releasing its claim), audit-logged in the same transaction. */
+export async function deleteDomain(store: Store, d: DomainRow, actor: string, now: number): Promise<void> {
+  await store.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('dkim_keys').where('domain_id', '=', d.id).execute();
+    await trx.deleteFrom('domains').where('id', '=', d.id).execute();
+    await trx
+      .insertInto('audit_log')
+      .values({ actor, action: 'domain.remove', subject: `domain:${d.id}`, data: JSON.stringify({ name: d.name, tenant_id: d.tenantId, status: d.status }), created_at: now })
+      .execute();
+  });
+}

@@ -67,5 +67,7 @@ test('domain add → publish → check → list → rotate-key → verify', asyn
   assert.equal(stolen.code, 1);
   assert.match(JSON.parse(stolen.out).error, /already verified by another account/);
   assert.equal((await cli('domain', 'check', 'nope.test')).code, 1);
+  assert.equal((await cli('domain', 'remove', 'cli.test')).code, 0);
+  assert.equal(JSON.parse((await cli('domain', 'add', 'cli.test', '--tenant', String(t2), '--json')).out).name, 'cli.test', 'released');
   assert.match((await cli('domain', 'add', 'not a domain', '--tenant', String(tenant))).err, /not a domain name/);
 });

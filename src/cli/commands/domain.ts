@@ -159,6 +159,19 @@ export const commands: CliCommand[] = [
     },
   },
   {
+    words: ['domain', 'remove'],
+    summary: 'Remove a sending domain and its keys (releases it for another tenant; audit-logged)',
+    usage: 'domain remove ID|NAME [--tenant ID] [--json]',
+    async run(args, io) {
+      return withService(async (svc, store) => {
+        const { id, tenantId } = await resolveId(store, args, 'domain remove ID|NAME');
+        await svc.remove(id, tenantId, 'operator:cli');
+        io.out(args.json ? JSON.stringify({ removed: id }) : `Domain ${id} removed; sending from it is refused from now on.`);
+        return 0;
+      });
+    },
+  },
+  {
     words: ['domain', 'verify'],
     summary: 'Operator: mark a domain verified by hand (development; audit-logged)',
     usage: 'domain verify ID|NAME [--tenant ID] [--note TEXT] [--json]',

@@ -48,3 +48,69 @@ test('malformed, bomb-shaped and empty messages: clear outcomes, no events', asy
   assert.equal(stored.length, 7);
   assert.ok(stored.every((r) => r.raw === null), 'forged/unknown/not-report keep no raw body');
 });
+
+test('a JMRP-style report without Original-Mail-From is attributed through a VERP address in the reported headers', async () => {
+  const now = Date.now();
+  await ts.store.db
+    .insertInto('messages')
+    .values({
+      id: 777,
+      uuid: 'u-777',
+      tenant_id: 9,
+      body_id: 1,
+      stream: 'marketing',
+      campaign: null,
+      custom_id: null,
+      event_payload: null,
+      mail_from: 'x',
+      recipient: 'heidi@outlook.example',
+      recipient_domain: 'outlook.example',
+      from_addr: 'news@shop.example.com',
+      subject: 'Hi',
+      status: 'sent',
+      attempts: 1,
+      next_attempt_at: now,
+      expires_at: now + 1000,
+      created_at: now,
+      updated_at: now,
+      last_reply: null,
+      egress_ip: null,
+      lease_owner: null,
+      lease_until: null,
+    })
+    .execute();
+  const ref = encodeVerp({ messageId: 777, recipientId: 0, bounceDomain: domain, secret: verpKey });
+  const jmrp = [
+    'From: staff@hotmail.com',
+    `To: fbl@${domain}`,
+    'Subject: complaint about message from 192.0.2.44',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="J"',
+    '',
+    '--J',
+    'Content-Type: text/plain',
+    '',
+    'This is an email abuse report for an email message received from IP 192.0.2.44.',
+    '--J',
+    'Content-Type: message/rfc822',
+    'Content-Disposition: inline',
+    '',
+    'X-HmXmrOriginalRecipient: <heidi@outlook.example>',
+    'From: news@shop.example.com',
+    'To: heidi@outlook.example',
+    'Subject: Hi',
+    `X-Relais-Ref: <${ref}>`,
+    '',
+    'Hello',
+    '--J--',
+    '',
+  ].join('\r\n');
+  assert.deepEqual(await run(`fbl@${domain}`, jmrp), ['complaint']);
+  const ev = await ts.store.db.selectFrom('events').selectAll().where('message_id', '=', 777).execute();
+  assert.deepEqual(ev.map((e) => [e.type, e.tenant_id, e.recipient, JSON.parse(e.data).source]), [['complaint', 9, 'heidi@outlook.example', 'JMRP']]);
+  const s = await ts.store.db.selectFrom('suppressions').selectAll().where('tenant_id', '=', 9).execute();
+  assert.deepEqual(s.map((x) => [x.address, x.scope, x.scope_value, x.reason]), [['heidi@outlook.example', 'stream', 'marketing', 'complaint']]);
+  // the same report again: no second event
+  assert.deepEqual(await run(`fbl@${domain}`, jmrp), ['complaint']);
+  assert.equal((await ts.store.db.selectFrom('events').select('id').where('message_id', '=', 777).execute()).length, 1);
+});

@@ -98,6 +98,28 @@ test('webhooks API: create shows the secret once, validation, tenant isolation, 
   assert.equal(((await r.json()) as any).status, 'disabled');
   r = await api(`/v1/webhooks/${ep.id}/replay`, { method: 'POST', body: JSON.stringify({ since: '2020-01-01T00:00:00Z' }) });
   assert.equal(r.status, 202);
+  // the test button against a receiver that checks the signature
+  let seen = '';
+  const { createServer } = await import('node:http');
+  const { verifyWebhookSignature } = await import('../webhooks/signature.ts');
+  const rx = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (ch) => chunks.push(ch));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      seen = raw.toString();
+      res.writeHead(verifyWebhookSignature(ep2.secret, req.headers['relais-signature'] as string, raw).ok ? 200 : 401).end();
+    });
+  });
+  await new Promise<void>((res) => rx.listen(0, '127.0.0.1', () => res()));
+  const ep2 = (await (await api('/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: `http://127.0.0.1:${(rx.address() as { port: number }).port}/` }) })).json()) as any;
+  const tested = (await (await api(`/v1/webhooks/${ep2.id}/test`, { method: 'POST', body: '{}' })).json()) as any;
+  rx.close();
+  assert.equal(tested.ok, true, JSON.stringify(tested));
+  assert.equal(tested.status, 200);
+  assert.equal(JSON.parse(seen)[0].type, 'test');
+  assert.equal((await api(`/v1/webhooks/${ep2.id}/test`, { method: 'POST', body: '{}', auth: other })).status, 404);
+  await api(`/v1/webhooks/${ep2.id}`, { method: 'DELETE' });
   r = await api(`/v1/webhooks/${ep.id}/rotate-secret`, { method: 'POST', body: '{}' });
   assert.notEqual(((await r.json()) as any).secret, ep.secret);
   r = await fetch(`${n.url}/v1/admin/webhooks?status=disabled`, { headers: { authorization: `Bearer ${n.node.adminToken}` } });

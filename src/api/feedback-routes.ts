@@ -22,7 +22,7 @@ import {
 import { deleteEndpoint, getEndpoint, listEndpoints, listEndpointsByStatus, updateEndpoint, type EndpointStatus } from '../store/webhooks-repo.ts';
 import { csvToSuppressions, suppressionsToCsv } from '../suppression/csv.ts';
 import { confirmationPage, peekUnsubscribe, performUnsubscribe, resultPage } from '../suppression/unsubscribe-handler.ts';
-import { createWebhook, replayWebhook, rotateWebhookSecret, webhookView } from '../webhooks/service.ts';
+import { createWebhook, replayWebhook, rotateWebhookSecret, sendTestEvent, webhookView } from '../webhooks/service.ts';
 import type { Principal } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { documentRoute } from './openapi.ts';
@@ -150,6 +150,7 @@ const ROUTES: Parameters<typeof documentRoute>[0][] = [
   { method: 'patch', path: '/v1/webhooks/{id}', summary: 'Update (any update reactivates a failing endpoint; status active|disabled)', security: [{ basicAuth: [] }] },
   { method: 'delete', path: '/v1/webhooks/{id}', summary: 'Delete a webhook endpoint and its outbox', security: [{ basicAuth: [] }] },
   { method: 'post', path: '/v1/webhooks/{id}/replay', summary: 'Send the events of a time range again ({since, until}); same event ids', security: [{ basicAuth: [] }] },
+  { method: 'post', path: '/v1/webhooks/{id}/test', summary: 'Send one signed test event now and report what the receiver answered', security: [{ basicAuth: [] }] },
   { method: 'post', path: '/v1/webhooks/{id}/rotate-secret', summary: 'New signing secret (shown once)', security: [{ basicAuth: [] }] },
   { method: 'get', path: '/u/{token}', summary: 'Unsubscribe confirmation page (never unsubscribes by itself)' },
   { method: 'post', path: '/u/{token}', summary: 'RFC 8058 one-click unsubscribe: form body List-Unsubscribe=One-Click, no auth' },
@@ -309,6 +310,13 @@ export function mountFeedbackRoutes(app: Hono, deps: ApiDeps): void {
     if (until <= since) throw new ValidationError('until must be after since');
     const n = await replayWebhook(deps.store, p.tenant.id, epId(c), since, until);
     return n === undefined ? problem(c, 404, 'not_found', 'no such webhook') : c.json({ queued: n }, 202);
+  });
+
+  app.post('/v1/webhooks/:id/test', async (c) => {
+    const p = await principal(c, deps, 'manage');
+    if (p instanceof Response) return p;
+    const ep = await getEndpoint(deps.store, p.tenant.id, epId(c));
+    return ep ? c.json(await sendTestEvent(ep, masterKey(deps))) : problem(c, 404, 'not_found', 'no such webhook');
   });
 
   app.post('/v1/webhooks/:id/rotate-secret', async (c) => {

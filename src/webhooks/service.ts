@@ -2,10 +2,11 @@
 // and stored sealed under the master key.
 import type { EventType } from '../core/events.ts';
 import { randomToken } from '../core/ids.ts';
-import { seal } from '../core/secret-box.ts';
+import { open, seal } from '../core/secret-box.ts';
 import type { Store } from '../store/database.ts';
 import { createEndpoint, type EndpointInput, enqueueReplay, getEndpoint, outboxStats, updateEndpoint, type WebhookEndpoint } from '../store/webhooks-repo.ts';
 import { endpointAccepts, SECRET_PURPOSE } from './dispatcher.ts';
+import { signatureHeader } from './signature.ts';
 
 export function newWebhookSecret(): string {
   return `whsec_${randomToken(32)}`;
@@ -49,4 +50,40 @@ export async function webhookView(store: Store, ep: WebhookEndpoint) {
     oldest_pending_at: stats.oldestPendingAt ? new Date(stats.oldestPendingAt).toISOString() : null,
     created_at: new Date(ep.createdAt).toISOString(),
   };
+}
+
+/**
+ * Sends one signed test event to the endpoint's URL now, outside the outbox, and reports
+ * what the receiver answered: the "does my verification work?" button.
+ */
+export async function sendTestEvent(ep: WebhookEndpoint, masterKey: Buffer, timeoutMs = 10_000, now = Date.now()): Promise<{ ok: boolean; status: number | null; error: string | null; ms: number }> {
+  const t = Math.floor(now / 1000);
+  const item =
+    ep.format === 'mailjet'
+      ? { event: 'test', time: t, MessageID: 0, Message_GUID: '', email: 'test@example.com', relais_event_id: '0' }
+      : { id: '0', type: 'test', created_at: new Date(now).toISOString(), timestamp: t, message_id: null, recipient: 'test@example.com', data: { test: true } };
+  const body = JSON.stringify([item]);
+  const started = performance.now();
+  try {
+    const res = await fetch(ep.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Relais-Webhooks/1',
+        'relais-signature': signatureHeader(open(masterKey, ep.sealedSecret, SECRET_PURPOSE), t, body),
+        'relais-endpoint-id': String(ep.id),
+        'relais-delivery-id': 'test',
+      },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await res.body?.cancel().catch(() => {});
+    const ok = res.status >= 200 && res.status <= 299;
+    return { ok, status: res.status, error: ok ? null : `HTTP ${res.status}`, ms: Math.round(performance.now() - started) };
+  } catch (err) {
+    const e = err as Error;
+    const error = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `network error: ${(e.cause as Error | undefined)?.message ?? e.message}`;
+    return { ok: false, status: null, error, ms: Math.round(performance.now() - started) };
+  }
 }

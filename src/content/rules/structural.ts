@@ -1,0 +1,210 @@
+// Structural rules: how the message is built rather than which words it uses. Each rule is
+// a small function over the prepared context that returns findings; points live in
+// catalog.ts and texts in i18n/, so this file holds only the detection logic.
+import type { HtmlAnalysis } from '../html.ts';
+import { domainInText, registrableDomain, URL_SHORTENERS, urlInfo } from '../links.ts';
+import type { Token } from '../tokens.ts';
+import type { Message, Part } from '../types.ts';
+import type { RuleId } from './catalog.ts';
+
+export interface Finding {
+  rule: RuleId;
+  part: Part;
+  offset: number;
+  matched: string;
+  n?: number;
+  detail?: string;
+  /** overrides the catalog points (graded rules) */
+  points?: number;
+}
+
+export interface LinkRef {
+  href: string;
+  text: string;
+  part: 'html' | 'text';
+  offset: number;
+  hasImage: boolean;
+}
+
+export interface RuleContext {
+  msg: Message;
+  html: HtmlAnalysis | undefined;
+  /** the text a reader sees: visible HTML text, else the plain-text part */
+  body: string;
+  bodyPart: 'html' | 'text';
+  bodyTokens: Token[];
+  textTokens: Token[] | undefined;
+  links: LinkRef[];
+}
+
+const LARGE_MESSAGE = 10 * 1024 * 1024;
+const GMAIL_CLIP = 102 * 1024;
+const UNSUB = /unsubscri|opt[ -]?out|afmeld|uitschrij|abmeld|austragen|abbestell|desinscri|desabonn|newsletter-preferences|manage (your )?preferences|voorkeuren|einstellungen verwalten|preferences d/i;
+
+function capsShare(text: string, limit = 200_000): { letters: number; upper: number } {
+  let letters = 0;
+  let upper = 0;
+  const n = Math.min(text.length, limit);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      letters++;
+      upper++;
+    } else if (c >= 97 && c <= 122) letters++;
+    else if (c > 191) {
+      const ch = text[i];
+      const lo = ch.toLowerCase();
+      const up = ch.toUpperCase();
+      if (lo !== up) {
+        letters++;
+        if (ch === up) upper++;
+      }
+    }
+  }
+  return { letters, upper };
+}
+
+function subjectRules(ctx: RuleContext, out: Finding[]): void {
+  const s = ctx.msg.subject;
+  if (s === undefined || s.trim() === '') {
+    if (s !== undefined || ctx.msg.fullHeaders) out.push({ rule: 'SUBJ_MISSING', part: 'subject', offset: -1, matched: '' });
+    return;
+  }
+  const { letters, upper } = capsShare(s);
+  if (letters >= 8 && upper / letters >= 0.9) out.push({ rule: 'SUBJ_ALL_CAPS', part: 'subject', offset: 0, matched: s.slice(0, 80) });
+  const bangs = /!{2,}/.exec(s) ?? ((s.match(/!/g)?.length ?? 0) >= 3 ? /!/.exec(s) : null);
+  if (bangs) out.push({ rule: 'SUBJ_EXCLAIM', part: 'subject', offset: bangs.index, matched: bangs[0] });
+  const money = /[$€£]\s*[$€£]+/.exec(s);
+  if (money) out.push({ rule: 'SUBJ_MONEY_SIGNS', part: 'subject', offset: money.index, matched: money[0] });
+}
+
+function bodyRules(ctx: RuleContext, out: Finding[]): void {
+  const body = ctx.body;
+  const { letters, upper } = capsShare(body);
+  if (letters >= 150) {
+    const share = upper / letters;
+    if (share >= 0.75) out.push({ rule: 'BODY_CAPS_75', part: ctx.bodyPart, offset: -1, matched: `${Math.round(share * 100)}%` });
+    else if (share >= 0.5) out.push({ rule: 'BODY_CAPS_50', part: ctx.bodyPart, offset: -1, matched: `${Math.round(share * 100)}%` });
+  }
+  const run = /!{3,}/.exec(body);
+  const bangCount = body.length < 2_000_000 ? (body.match(/!/g)?.length ?? 0) : 0;
+  if (run || bangCount >= Math.max(10, ctx.bodyTokens.length / 25)) {
+    out.push({ rule: 'BODY_EXCLAIM', part: ctx.bodyPart, offset: run ? run.index : -1, matched: run ? run[0] : `${bangCount}×!` });
+  }
+  const money = /[$€£]\s*[$€£]\s*[$€£]/.exec(body);
+  if (money) out.push({ rule: 'BODY_MONEY_SIGNS', part: ctx.bodyPart, offset: money.index, matched: money[0] });
+  const words = ctx.bodyTokens.length + (ctx.textTokens && ctx.bodyPart === 'html' ? ctx.textTokens.length : 0);
+  if (words < 3 && ctx.msg.attachments.length === 0) out.push({ rule: 'EMPTY_MESSAGE', part: 'message', offset: -1, matched: '' });
+}
+
+function htmlRules(ctx: RuleContext, out: Finding[]): void {
+  const h = ctx.html;
+  if (!h || ctx.msg.html === undefined) return;
+  const text = ctx.msg.text;
+  if (text === undefined || text.trim() === '') out.push({ rule: 'MIME_HTML_ONLY', part: 'html', offset: -1, matched: '' });
+  else if (ctx.textTokens) {
+    const htmlWords = new Set(ctx.bodyTokens.slice(0, 3000).filter((t) => t.t.length >= 3).map((t) => t.t));
+    const textWords = new Set(ctx.textTokens.slice(0, 5000).map((t) => t.t));
+    if (htmlWords.size >= 20) {
+      let shared = 0;
+      for (const w of htmlWords) if (textWords.has(w)) shared++;
+      if (shared / htmlWords.size < 0.5) out.push({ rule: 'MPART_ALT_DIFF', part: 'text', offset: -1, matched: `${Math.round((shared / htmlWords.size) * 100)}%` });
+    }
+  }
+  const images = h.images.filter((i) => !(i.width > 0 && i.width <= 2) && !(i.height > 0 && i.height <= 2));
+  const words = ctx.bodyTokens.length;
+  if (images.length > 0 && words < 30) {
+    out.push({ rule: 'HTML_IMAGE_ONLY', part: 'html', offset: images[0].offset, matched: images[0].src.slice(0, 100), n: words, points: words < 10 ? 2.0 : 1.4 });
+  } else if (images.length >= 3 && words / images.length < 20) {
+    out.push({ rule: 'HTML_IMAGE_RATIO', part: 'html', offset: images[0].offset, matched: images[0].src.slice(0, 100), n: images.length });
+  }
+  const sameColour = h.hiddenReason === 'text colour equals background';
+  if (h.hiddenChars >= 200 || (sameColour && h.hiddenChars >= 30)) {
+    out.push({ rule: 'HTML_HIDDEN_TEXT', part: 'html', offset: h.hiddenOffset, matched: h.hiddenSample, detail: `${h.hiddenReason}, ${h.hiddenChars}` });
+  }
+  if (h.scripts > 0) out.push({ rule: 'HTML_SCRIPT', part: 'html', offset: h.scriptOffset, matched: '<script>' });
+  if (h.forms > 0) out.push({ rule: 'HTML_FORM', part: 'html', offset: -1, matched: '<form>' });
+  if (h.embeds > 0) out.push({ rule: 'HTML_EMBED', part: 'html', offset: h.embedOffset, matched: '<iframe>' });
+  const bytes = Buffer.byteLength(ctx.msg.html);
+  if (bytes > GMAIL_CLIP) out.push({ rule: 'HTML_LARGE', part: 'html', offset: -1, matched: '', n: Math.round(bytes / 1024) });
+}
+
+function linkRules(ctx: RuleContext, out: Finding[]): void {
+  const seen = new Set<string>();
+  const once = (f: Finding) => {
+    if (seen.has(f.rule)) return;
+    seen.add(f.rule);
+    out.push(f);
+  };
+  for (const l of ctx.links) {
+    const info = urlInfo(l.href);
+    if (!info) continue;
+    if (info.ip) once({ rule: 'URL_RAW_IP', part: l.part, offset: l.offset, matched: l.href.slice(0, 120) });
+    if (info.userinfo) once({ rule: 'URL_USERINFO', part: l.part, offset: l.offset, matched: l.href.slice(0, 120) });
+    if (URL_SHORTENERS.has(info.host) || URL_SHORTENERS.has(registrableDomain(info.host))) {
+      once({ rule: 'URL_SHORTENER', part: l.part, offset: l.offset, matched: info.host });
+    }
+    if (l.part === 'html' && l.text) {
+      const shown = domainInText(l.text);
+      if (shown && !info.ip && registrableDomain(shown) !== registrableDomain(info.host)) {
+        once({ rule: 'LINK_TEXT_MISMATCH', part: 'html', offset: l.offset, matched: l.text.slice(0, 100), detail: info.host });
+      }
+    }
+  }
+  const n = ctx.links.length;
+  if (n > 60 || (n >= 20 && ctx.bodyTokens.length / n < 8)) out.push({ rule: 'URL_MANY', part: ctx.bodyPart, offset: -1, matched: '', n });
+}
+
+function complianceRules(ctx: RuleContext, out: Finding[]): void {
+  if (ctx.msg.stream !== 'marketing') return;
+  const hasLink = ctx.links.some((l) => UNSUB.test(l.text) || UNSUB.test(l.href));
+  if (!hasLink) out.push({ rule: 'UNSUB_LINK_MISSING', part: ctx.bodyPart, offset: -1, matched: '' });
+  if (!ctx.msg.headers.has('list-unsubscribe')) out.push({ rule: 'LIST_UNSUB_MISSING', part: 'headers', offset: -1, matched: '' });
+}
+
+function addressDomain(addr: string | undefined): string | undefined {
+  if (!addr) return undefined;
+  const m = /<([^<>]+)>\s*$/.exec(addr) ?? /([^\s<>"]+@[^\s<>"]+)\s*$/.exec(addr);
+  const a = m ? m[1] : addr;
+  const at = a.lastIndexOf('@');
+  return at < 0 ? undefined : a.slice(at + 1).toLowerCase().replace(/[>\s]+$/, '');
+}
+
+function headerRules(ctx: RuleContext, out: Finding[]): void {
+  const m = ctx.msg;
+  const fromDomain = addressDomain(m.from);
+  const replyDomain = addressDomain(m.replyTo);
+  if (fromDomain && replyDomain && registrableDomain(fromDomain) !== registrableDomain(replyDomain)) {
+    out.push({ rule: 'FROM_REPLYTO_DIFF', part: 'headers', offset: -1, matched: m.replyTo ?? '', detail: replyDomain });
+  }
+  if (m.from) {
+    const lt = m.from.lastIndexOf('<');
+    const display = lt > 0 ? m.from.slice(0, lt) : '';
+    const inName = /[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/.exec(display);
+    if (inName && fromDomain && registrableDomain(inName[1].toLowerCase()) !== registrableDomain(fromDomain)) {
+      out.push({ rule: 'FROM_DISPLAY_ADDR', part: 'headers', offset: -1, matched: inName[0] });
+    }
+  }
+  if (m.fullHeaders) {
+    if (!m.headers.has('from')) out.push({ rule: 'MISSING_FROM', part: 'headers', offset: -1, matched: '' });
+    if (!m.headers.has('date')) out.push({ rule: 'MISSING_DATE', part: 'headers', offset: -1, matched: '' });
+    if (!m.headers.has('message-id')) out.push({ rule: 'MISSING_MID', part: 'headers', offset: -1, matched: '' });
+  }
+  for (const issue of m.mimeIssues) {
+    const n = Number(issue.detail);
+    out.push({ rule: issue.rule as RuleId, part: 'message', offset: -1, matched: '', detail: issue.detail, n: Number.isFinite(n) ? n : undefined });
+  }
+  const size = m.rawBytes || m.attachments.reduce((s, a) => s + a.size, 0) + (m.html?.length ?? 0) + (m.text?.length ?? 0);
+  if (size > LARGE_MESSAGE) out.push({ rule: 'MESSAGE_LARGE', part: 'message', offset: -1, matched: '', n: Math.round(size / 1024 / 102.4) / 10 });
+}
+
+export function structuralFindings(ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  subjectRules(ctx, out);
+  bodyRules(ctx, out);
+  htmlRules(ctx, out);
+  linkRules(ctx, out);
+  complianceRules(ctx, out);
+  headerRules(ctx, out);
+  return out;
+}

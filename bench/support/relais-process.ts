@@ -30,6 +30,8 @@ export async function startRelaisProcess(extraEnv: (tenantId: number) => Record<
   const dataDir = mkdtempSync(join(tmpdir(), 'relais-bench-'));
   const base: Record<string, string> = {
     RELAIS_DATA_DIR: dataDir,
+    // benchmarks send from example domains: no DNS to verify them against
+    RELAIS_REQUIRE_VERIFIED_DOMAINS: 'false',
     RELAIS_HTTP_PORT: '0',
     RELAIS_SMTP_PORT: '0',
     RELAIS_SMTPS_PORT: '0',

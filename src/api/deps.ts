@@ -12,6 +12,8 @@ export interface ApiDeps {
   intake: IntakeContext;
   metrics: Metrics;
   adminToken: string;
+  /** the node's master key (sealed secrets, VERP and unsubscribe HMAC keys) */
+  masterKey: Buffer;
   /** true once every listener of this node is up */
   ready: () => boolean;
 }

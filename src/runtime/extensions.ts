@@ -7,3 +7,4 @@ import '../api/content-routes.ts';
 import '../domains/extension.ts';
 import '../domains/gate.ts';
 import '../api/domain-routes.ts';
+import './feedback-registration.ts';

@@ -97,7 +97,7 @@ export async function startNode(config: Config, opts: { suppression?: Suppressio
   };
 
   if (config.roles.includes('api')) {
-    const deps: ApiDeps = { store, config, auth, intake, metrics, adminToken, ready: () => listenersUp };
+    const deps: ApiDeps = { store, config, auth, intake, metrics, adminToken, masterKey, ready: () => listenersUp };
     const app = createApp(deps);
     const useTls = httpUsesTls(config);
     const server = serve({

@@ -148,6 +148,14 @@ testEachDialect('two tenants, one domain: the first to verify keeps it; selector
   assert.equal(bAfter.status, 'failed');
   assert.equal(bAfter.sending_allowed, false);
   await assert.rejects(svc.verifyByHand(b.id, 'operator:test'), ConflictError);
+  // A domain verified by hand keeps its claim even when its checks fail.
+  const hand = await svc.add(5, zone(store, 'hand'));
+  await svc.verifyByHand(hand.id, 'operator:test');
+  assert.equal((await svc.check(hand.id, 5)).check.status, 'failed');
+  await assert.rejects(svc.add(6, hand.name), ConflictError);
+  assert.equal((await svc.get(hand.id)).sending_allowed, true);
+  const handClaim = await store.db.selectFrom('domains').select('claim').where('id', '=', hand.id).executeTakeFirstOrThrow();
+  assert.equal(handClaim.claim, hand.name, 'the unique claim stays in place');
   await assert.rejects(svc.add(3, name), ConflictError);
   await assert.rejects(svc.get(a.id, 2), /not found/, "another tenant's domain is not visible");
   const claims = await store.db.selectFrom('domains').select('tenant_id').where('claim', '=', name).execute();

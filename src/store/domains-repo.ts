@@ -231,7 +231,8 @@ export async function recordCheck(
     set.claim = d.name;
     set.verified_at = d.verifiedAt ?? input.now;
   } else if (input.allowed === false) {
-    set.claim = null;
+    // A domain verified by hand keeps its claim: it may still send, so nobody else may take it.
+    set.claim = d.handVerified ? d.name : null;
     set.verified_at = null;
   }
   try {

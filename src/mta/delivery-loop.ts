@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { DkimSigner } from '../auth/dkim-signer.ts';
 import type { Resolver } from '../dns/resolver.ts';
-import type { Store } from '../store/database.ts';
+import { sql } from 'kysely';
+import { openStore, type Store } from '../store/database.ts';
 import { loadTopology } from '../store/egress-repo.ts';
 import type { EventsTable } from '../store/schema.ts';
 import { type AttemptOutcome, claimDue, loadBodies, type QueuedMessage, releaseRows, renewLeases } from '../store/queue-repo.ts';
@@ -65,6 +66,9 @@ export class DeliveryLoop {
   readonly #dest: DestinationResolver;
   readonly #slots = new ConnectionSlots();
   readonly #writer: OutcomeWriter;
+  /** the connection for queue writes (claims, outcomes, releases): see start() */
+  #q: Store;
+  #ownConnection: Store | undefined;
   readonly #queues = new Map<string, ReadyQueue>();
   readonly #held = new Map<number, Job>();
   readonly #bodies = new Map<number, Body>();
@@ -87,7 +91,8 @@ export class DeliveryLoop {
     this.#shaping = o.shaping ?? createShaping();
     this.#configRoutes = (o.routes ?? []).map(parseRouteSetting);
     this.#dest = new DestinationResolver({ resolver: o.resolver, routes: this.#configRoutes, mxPort: o.mxPort });
-    this.#writer = new OutcomeWriter(o.store);
+    this.#q = o.store;
+    this.#writer = new OutcomeWriter(() => this.#q);
     this.#automation = o.automation === null ? undefined : (o.automation ?? new AutomationEngine(BUILTIN_AUTOMATION, this.#clock));
   }
 
@@ -100,6 +105,15 @@ export class DeliveryLoop {
   }
 
   async start(): Promise<void> {
+    if (this.#o.store.dialect === 'sqlite' && !this.#o.store.url.includes(':memory:')) {
+      // node:sqlite is synchronous: with synchronous=FULL every claim and outcome commit
+      // would fsync on the event loop. Queue bookkeeping gets its own connection with
+      // synchronous=NORMAL (WAL: durable against process crashes, not power loss). Losing
+      // an outcome to a power cut means the message is delivered again: at-least-once holds.
+      this.#ownConnection = await openStore(this.#o.store.url);
+      await sql`pragma synchronous=NORMAL`.execute(this.#ownConnection.db);
+      this.#q = this.#ownConnection;
+    }
     await this.#refreshTopology();
     await this.#loadAutomation();
     this.#leaseTimer = setInterval(() => void this.#renew(), Math.max(1000, this.#leaseMs / 3));
@@ -168,14 +182,14 @@ export class DeliveryLoop {
     if (room <= 0) return false;
     const limit = Math.min(this.#o.claimBatch ?? 1000, room);
     const now = this.#clock.now();
-    const rows = await claimDue(this.#o.store, { owner: this.owner, now, leaseMs: this.#leaseMs, limit });
+    const rows = await claimDue(this.#q, { owner: this.owner, now, leaseMs: this.#leaseMs, limit });
     if (rows.length === 0) return false;
     this.stats.claimed += rows.length;
     const domains = [...new Set(rows.map((r) => r.recipientDomain))];
     const dests = new Map<string, Destination>();
     await Promise.all(domains.map(async (d) => dests.set(d, await this.#dest.resolve(d, now))));
     const needBodies = rows.filter((r) => !this.#bodies.has(r.bodyId)).map((r) => r.bodyId);
-    const raw = needBodies.length > 0 ? await loadBodies(this.#o.store, needBodies) : new Map<number, Buffer>();
+    const raw = needBodies.length > 0 ? await loadBodies(this.#q, needBodies) : new Map<number, Buffer>();
     const releases = new Map<number, number[]>();
     const release = (id: number, at: number) => {
       const l = releases.get(at) ?? [];
@@ -231,13 +245,15 @@ export class DeliveryLoop {
       }
       body.refs++;
       const job: Job = { msg: m, body, queue: q };
+      // Signing starts now, on the thread pool, so it overlaps with the SMTP dialogue of earlier messages.
+      void this.#signed(job).catch(() => {});
       this.#held.set(m.id, job);
       q.push(job);
       touched.add(q);
     }
     for (const [at, ids] of releases) {
       this.stats.released += ids.length;
-      await releaseRows(this.#o.store, ids, at);
+      await releaseRows(this.#q, ids, at);
     }
     for (const q of touched) this.#pump(q);
     return rows.length === limit;
@@ -437,12 +453,12 @@ export class DeliveryLoop {
     if (jobs.length === 0) return;
     for (const j of jobs) this.#forget(j);
     this.stats.released += jobs.length;
-    await releaseRows(this.#o.store, jobs.map((j) => j.msg.id), at).catch((err) => process.emitWarning(`release failed: ${(err as Error).message}`));
+    await releaseRows(this.#q, jobs.map((j) => j.msg.id), at).catch((err) => process.emitWarning(`release failed: ${(err as Error).message}`));
   }
 
   async #renew(): Promise<void> {
     if (this.#held.size === 0) return;
-    await renewLeases(this.#o.store, this.owner, [...this.#held.keys()], this.#clock.now() + this.#leaseMs).catch(() => {});
+    await renewLeases(this.#q, this.owner, [...this.#held.keys()], this.#clock.now() + this.#leaseMs).catch(() => {});
   }
 
   /** Queue depth per ready queue and open connections (for the admin API and metrics). */
@@ -468,6 +484,8 @@ export class DeliveryLoop {
     const waiting = [...this.#queues.values()].flatMap((q) => q.drain());
     await this.#releaseJobs(waiting, this.#clock.now());
     await this.#writer.flush();
+    if (this.#ownConnection) await this.#ownConnection.close();
+    this.#q = this.#o.store;
   }
 }
 

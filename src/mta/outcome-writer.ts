@@ -10,7 +10,7 @@ interface Pending {
 }
 
 export class OutcomeWriter {
-  readonly #store: Store;
+  readonly #store: () => Store;
   readonly #windowMs: number;
   readonly #maxBatch: number;
   #pending: Pending[] = [];
@@ -18,8 +18,8 @@ export class OutcomeWriter {
   #running: Promise<void> | undefined;
   commits = 0;
 
-  constructor(store: Store, opts: { windowMs?: number; maxBatch?: number } = {}) {
-    this.#store = store;
+  constructor(store: Store | (() => Store), opts: { windowMs?: number; maxBatch?: number } = {}) {
+    this.#store = typeof store === 'function' ? store : () => store;
     this.#windowMs = opts.windowMs ?? 10;
     this.#maxBatch = opts.maxBatch ?? 1000;
   }
@@ -45,7 +45,7 @@ export class OutcomeWriter {
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0, this.#maxBatch);
       try {
-        await applyOutcomes(this.#store, batch.map((b) => b.o), Date.now());
+        await applyOutcomes(this.#store(), batch.map((b) => b.o), Date.now());
         this.commits++;
         for (const b of batch) b.resolve();
       } catch (e) {

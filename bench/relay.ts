@@ -1,0 +1,158 @@
+// End-to-end relay throughput, Relais against a stock Postfix, in one run:
+//   smtp-source -> Relais SMTP (trusted network, durable spool) -> delivery loop (DKIM
+//   RSA-2048, source-bound connections) -> smtp-sink
+//   smtp-source -> private Postfix instance (relayhost) -> smtp-sink
+// Delivered messages/s: from the first message submitted to the last 250 received from the
+// sink (Relais: the loop's sent counter; Postfix: "status=sent" lines in its maillog).
+//
+//   node bench/relay.ts [--messages 2000] [--sizes 4096,102400] [--sessions 20]
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateDkimKey } from '../src/auth/dkim-keys.ts';
+import { createDkimSigner } from '../src/auth/dkim-signer.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { startDelivery } from '../src/mta/delivery-extension.ts';
+import { createShaping } from '../src/mta/policy/shaping.ts';
+import { postfixMissing, startPostfix } from '../src/mta/testing/postfix-instance.ts';
+import { SMTP_SOURCE, smtpSinkMissing, startSmtpSink } from '../src/mta/testing/smtp-sink.ts';
+import { startNode } from '../src/runtime/relais-node.ts';
+import { openStore } from '../src/store/database.ts';
+import { migrate } from '../src/store/migrate.ts';
+import { createTenant } from '../src/store/tenants-repo.ts';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
+}
+
+const MESSAGES = Number(arg('messages', '2000'));
+const SIZES = arg('sizes', '4096,102400').split(',').map(Number);
+const SESSIONS = Number(arg('sessions', '20'));
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+for (const missing of [smtpSinkMissing(), postfixMissing()]) {
+  if (missing) {
+    console.log(`skipped=1 reason="${missing}"`);
+    process.exit(0);
+  }
+}
+
+function smtpSource(port: number, size: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(SMTP_SOURCE, ['-s', String(SESSIONS), '-m', String(MESSAGES), '-l', String(size), '-f', 'news@acme.example', '-t', 'reader@example.net', `127.0.0.1:${port}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    c.on('error', reject);
+    c.on('exit', (code) => (code === 0 ? resolve(0) : reject(new Error(`smtp-source exited ${code}: ${err.slice(0, 500)}`))));
+  });
+}
+
+async function timeUntilDelivered(sink: { delivered(): number }, start: number, label: string): Promise<number> {
+  let last = -1;
+  const deadline = Date.now() + 600_000;
+  while (sink.delivered() < MESSAGES) {
+    if (Date.now() > deadline) throw new Error(`${label}: only ${sink.delivered()} of ${MESSAGES} delivered after 10 minutes`);
+    await new Promise((r) => setTimeout(r, 20));
+    const n = sink.delivered();
+    if (Math.floor(n / 500) !== Math.floor(last / 500)) log(`  ${label}: ${n}/${MESSAGES}`);
+    last = n;
+  }
+  return (performance.now() - start) / 1000;
+}
+
+// Spawned (not spawnSync) so this process's event loop keeps running Relais meanwhile.
+async function runRelais(size: number): Promise<number> {
+  const sink = await startSmtpSink({ backlog: 1024 });
+  const dir = mkdtempSync(join(tmpdir(), 'relais-bench-'));
+  const dbUrl = `sqlite:${join(dir, 'relais.db')}`;
+  const pre = await openStore(dbUrl);
+  await migrate(pre);
+  const tenant = await createTenant(pre, 'Bench');
+  await pre.close();
+  const config = loadConfig({
+    env: {
+      RELAIS_DATA_DIR: dir,
+      RELAIS_DATABASE_URL: dbUrl,
+      RELAIS_ROLES: 'smtp',
+      RELAIS_SMTP_PORT: '0',
+      RELAIS_SMTPS_PORT: '0',
+      RELAIS_HOSTNAME: 'relais-bench.relais.test',
+      RELAIS_LOG_LEVEL: 'silent',
+      RELAIS_SMTP_TRUSTED_NETWORKS: '127.0.0.0/8',
+      RELAIS_SMTP_TRUSTED_TENANT: String(tenant.id),
+      RELAIS_ROUTES: `example.net=127.0.0.1:${sink.port}`,
+      // The bench signs with its own RSA-2048 key below instead of a verified domain's.
+      RELAIS_REQUIRE_VERIFIED_DOMAINS: 'false',
+    },
+  });
+  const node = await startNode(config);
+  const key = generateDkimKey('rsa-sha256', 2048);
+  const signer = createDkimSigner([{ domain: 'acme.example', selector: 'bench', algorithm: 'rsa-sha256', privateKey: key.privateKeyPem }]);
+  // Like Postfix's default destination concurrency (20), 20 connections to the sink.
+  const site = `route:127.0.0.1:${sink.port}`;
+  const shaping = createShaping({ sites: { [site]: { maxConnections: 20, maxMessagesPerConnection: 100, messageRate: '1000000/s', connectionRate: '10000/s' } } });
+  const loop = await startDelivery(node, { signerFor: (d) => (d === 'acme.example' ? signer : undefined), shaping });
+  try {
+    const start = performance.now();
+    await smtpSource(node.ports.smtp!, size);
+    log(`  relais: all ${MESSAGES} accepted after ${((performance.now() - start) / 1000).toFixed(2)} s`);
+    const secs = await timeUntilDelivered({ delivered: () => loop.stats.sent }, start, 'relais');
+    log(`  relais: stats ${JSON.stringify(loop.stats)}`);
+    return MESSAGES / secs;
+  } finally {
+    await loop.stop();
+    await node.stop();
+    await sink.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runPostfix(size: number): Promise<number> {
+  const sink = await startSmtpSink({ backlog: 1024 });
+  const pf = await startPostfix({ relayhost: `[127.0.0.1]:${sink.port}` });
+  const maillog = join(pf.dir, 'maillog');
+  let sent = 0;
+  let offset = 0;
+  // Reads only what was appended since the last look.
+  const delivered = () => {
+    const size = existsSync(maillog) ? statSync(maillog).size : 0;
+    if (size > offset) {
+      const fd = openSync(maillog, 'r');
+      const buf = Buffer.alloc(size - offset);
+      readSync(fd, buf, 0, buf.length, offset);
+      closeSync(fd);
+      const text = buf.toString('latin1');
+      const cut = text.lastIndexOf('\n') + 1;
+      offset += cut;
+      sent += (text.slice(0, cut).match(/status=sent/g) ?? []).length;
+    }
+    return sent;
+  };
+  try {
+    const start = performance.now();
+    await smtpSource(pf.port, size);
+    log(`  postfix: all ${MESSAGES} accepted after ${((performance.now() - start) / 1000).toFixed(2)} s`);
+    const secs = await timeUntilDelivered({ delivered }, start, 'postfix');
+    return MESSAGES / secs;
+  } finally {
+    await pf.stop();
+    await sink.stop();
+  }
+}
+
+const figures: string[] = [];
+for (const size of SIZES) {
+  const label = size >= 1024 ? `${Math.round(size / 1024)}k` : `${size}b`;
+  log(`== ${MESSAGES} messages of ${label}, ${SESSIONS} submitting sessions`);
+  const relais = await runRelais(size);
+  const postfix = await runPostfix(size);
+  const ratio = relais / postfix;
+  console.log(`${label}: relais ${relais.toFixed(0)} msgs/s, postfix ${postfix.toFixed(0)} msgs/s, ratio ${ratio.toFixed(2)}`);
+  figures.push(`relais_${label}=${relais.toFixed(0)} postfix_${label}=${postfix.toFixed(0)} ratio_${label}=${ratio.toFixed(2)}`);
+}
+console.log(`${figures.join(' ')} messages=${MESSAGES} sessions=${SESSIONS}`);
+process.exit(0);

@@ -6,6 +6,7 @@ import { classifyFailure } from './classify.ts';
 import { looksLikeDsnFields, parseDsnFields, type DsnRecipientFields } from './dsn-fields.ts';
 import { DEFAULT_LIMITS, decodeWords, header, type MimeLimits, type MimePart, parseHeaderBlock, parseMime, partText, walk } from './mime.ts';
 import { addressesIn, cleanAddress, findCommand, type NoticeRecipient, noticeRecipients, splitNotification } from './notification-text.ts';
+import { POWERMTA_CATEGORIES } from './rules/provider-rules.ts';
 import { VACATION_PATTERNS } from './rules/text-rules.ts';
 import { parseSesNotification } from './ses-notification.ts';
 import type { Reason } from './taxonomy.ts';
@@ -98,13 +99,31 @@ function noticeFor(address: string, notes: NoticeRecipient[], notice: string): s
   return idx >= 0 ? lines.slice(idx, idx + 4).join('\n') : '';
 }
 
+/** `mx.example.jp (192.0.2.1)`, `[mx.example.jp]` → `mx.example.jp` */
+function hostOf(v: string | undefined): string {
+  const t = (v ?? '').trim().split(/[\s;]+/)[0] ?? '';
+  return t.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+}
+
 function finish(
   address: string,
   text: string,
-  extra: { enhanced?: string; action?: string; remoteMta?: string; diagnosticType?: string; command?: string; code?: number; generic?: boolean },
+  extra: {
+    enhanced?: string;
+    action?: string;
+    remoteMta?: string;
+    diagnosticType?: string;
+    command?: string;
+    code?: number;
+    generic?: boolean;
+    /** other hosts involved (reporting MTA, the bounce's sender domain) */
+    hosts?: string[];
+    mtaReason?: Reason;
+  },
 ): BounceRecipient {
   const command = extra.command ?? findCommand(text);
-  const c = classifyFailure({ text, enhanced: extra.enhanced, action: extra.action, command, diagnosticType: extra.diagnosticType, code: extra.code });
+  const hosts = [address.split('@')[1] ?? '', hostOf(extra.remoteMta), ...(extra.hosts ?? [])].filter(Boolean);
+  const c = classifyFailure({ text, enhanced: extra.enhanced, action: extra.action, command, diagnosticType: extra.diagnosticType, code: extra.code, hosts, mtaReason: extra.mtaReason });
   // Nothing was said about this recipient in particular: "undefined", not "onhold".
   if (c.reason === 'onhold' && extra.generic) c.reason = 'undefined';
   const r: BounceRecipient = { address, reason: c.reason, hard: c.hard, reply: text.replace(/\s+/g, ' ').trim().slice(0, 1000) };
@@ -205,6 +224,8 @@ export function parseBounce(raw: Buffer | string, limits: MimeLimits = DEFAULT_L
   for (const h of ['to', 'from', 'return-path', 'reply-to', 'sender']) for (const a of addressesIn(header(root.headers, h) ?? '')) exclude.add(a.toLowerCase());
   for (const h of ['from', 'return-path', 'sender', 'reply-to']) for (const a of addressesIn(originalHeaders?.[h] ?? '')) exclude.add(a.toLowerCase());
   const notes = noticeRecipients(notice, exclude);
+  // The reporting side: Reporting-MTA, else the domain the bounce came from.
+  const reporters = [hostOf(dsnFields?.reportingMta), (addressesIn(rootFrom)[0] ?? '').split('@')[1] ?? ''].filter(Boolean);
   const recipients: BounceRecipient[] = [];
 
   if (dsnFields) {
@@ -215,7 +236,8 @@ export function parseBounce(raw: Buffer | string, limits: MimeLimits = DEFAULT_L
       // The Diagnostic-Code is the remote's own words; the notification adds context (the
       // command, a local reason) when the code is thin or missing.
       const generic = !diag && (!fromNotice || notes.find((n) => n.address.toLowerCase() === address.toLowerCase())?.generic === true);
-      const extra = { generic, enhanced: f.status, action: f.action, remoteMta: f.remoteMta, diagnosticType: f.diagnosticType, command: findCommand(diag) ?? findCommand(fromNotice) ?? (dsnFields.recipients.length === 1 ? findCommand(notice) : undefined) };
+      const mtaReason = f.mtaCategory ? POWERMTA_CATEGORIES[f.mtaCategory] : undefined;
+      const extra = { generic, hosts: reporters, ...(mtaReason ? { mtaReason } : {}), enhanced: f.status, action: f.action, remoteMta: f.remoteMta, diagnosticType: f.diagnosticType, command: findCommand(diag) ?? findCommand(fromNotice) ?? (dsnFields.recipients.length === 1 ? findCommand(notice) : undefined) };
       let r = finish(address, diag || fromNotice || notice.trim(), extra);
       if (diag && fromNotice && (r.reason === 'onhold' || r.reason === 'undefined')) {
         // The remote's words alone were not enough: add what the notification says.
@@ -233,7 +255,7 @@ export function parseBounce(raw: Buffer | string, limits: MimeLimits = DEFAULT_L
     for (const n of list.slice(0, MAX_RECIPIENTS)) {
       // A block with no code of its own inherits the notice's wording (e.g. "permanent error").
       const text = n.text.trim() ? n.text : notice.trim();
-      const extra = { command: findCommand(text) ?? (list.length === 1 ? findCommand(notice) : undefined) };
+      const extra = { hosts: reporters, command: findCommand(text) ?? (list.length === 1 ? findCommand(notice) : undefined) };
       let r = finish(n.address, text, extra);
       if ((r.reason === 'onhold' || r.reason === 'undefined') && text !== notice.trim()) {
         // The block under the address said nothing we know: the shared text around it may.

@@ -2,6 +2,7 @@
 // Order of evidence: the reply text's phrase families (rules/text-rules.ts), then the
 // enhanced status code (rules/status-rules.ts), then what is left (delayed action, the SMTP
 // command that failed). Text first because one code covers many causes (5.7.1, 5.0.0).
+import { HOST_RULES, type HostRule, PROVIDER_CODES, type ProviderCodeTable } from './rules/provider-rules.ts';
 import { statusReason } from './rules/status-rules.ts';
 import { TEXT_RULES, type TextRule } from './rules/text-rules.ts';
 import { isHard, type Reason } from './taxonomy.ts';
@@ -19,6 +20,13 @@ export interface FailureInput extends ReplyInput {
   command?: string;
   /** DSN Diagnostic-Code type: smtp, x-unix, ... */
   diagnosticType?: string;
+  /**
+   * Host names involved: the recipient's domain, the remote MTA, the reporting MTA. Some
+   * providers' wording means something particular (rules/provider-rules.ts HOST_RULES).
+   */
+  hosts?: string[];
+  /** a reason the reporting MTA itself assigned (e.g. PowerMTA's bounce category) */
+  mtaReason?: Reason;
 }
 
 export interface Classification {
@@ -164,6 +172,61 @@ function probe(reason: Reason, statusR: Reason | undefined, text: string, comman
   return false;
 }
 
+const CODE_TABLES: { table: ProviderCodeTable; re: RegExp }[] = PROVIDER_CODES.map((table) => ({ table, re: new RegExp(table.label, 'i') }));
+const HOST_COMPILED: { rule: HostRule; re?: RegExp; status?: RegExp; index: number }[] = HOST_RULES.map((rule, index) => ({
+  rule,
+  index,
+  ...(rule.pattern ? { re: new RegExp(rule.pattern, 'i') } : {}),
+  ...(rule.status ? { status: new RegExp(rule.status) } : {}),
+}));
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+const HOST_MENTION = new Map<string, RegExp>();
+
+/** True when one of `suffixes` is one of `hosts` (or a parent domain of one), or is named in the text. */
+export function hostInvolved(suffixes: string[] | undefined, hosts: string[], text: string): boolean {
+  if (!suffixes || suffixes.length === 0) return true;
+  for (const s of suffixes) {
+    for (const h of hosts) if (h === s || h.endsWith(`.${s}`)) return true;
+    let re = HOST_MENTION.get(s);
+    if (!re) {
+      re = new RegExp(`(?<![a-z0-9-])${escapeRe(s)}(?![a-z0-9-])`);
+      HOST_MENTION.set(s, re);
+    }
+    if (re.test(text)) return true;
+  }
+  return false;
+}
+
+/** The provider's own documented code in the reply (Cox AUP#, Spectrum AUP#, GoDaddy IB, Orange OFR/LPN). */
+export function providerCodeReason(text: string, hosts: string[] = []): { reason: Reason; basis: string } | undefined {
+  for (const { table, re } of CODE_TABLES) {
+    const m = re.exec(text);
+    if (!m) continue;
+    if (!hostInvolved(table.hosts, hosts, text)) continue;
+    const code = m[1].toUpperCase();
+    for (const c of table.codes) {
+      const hit = c.to ? /^\d+$/.test(code) && Number(code) >= Number(c.code) && Number(code) <= Number(c.to) : c.code.toUpperCase() === code;
+      if (hit) return { reason: c.reason, basis: `provider:${table.provider}:${code}` };
+    }
+  }
+  return undefined;
+}
+
+function hostRuleReason(text: string, enhanced: string | undefined, command: string | undefined, hosts: string[], fallback: boolean): { reason: Reason; basis: string } | undefined {
+  for (const c of HOST_COMPILED) {
+    if (!!c.rule.fallbackOnly !== fallback) continue;
+    if (c.re && !c.re.test(text)) continue;
+    if (c.status && !(enhanced && c.status.test(enhanced))) continue;
+    if (c.rule.command && !(command && c.rule.command.includes(command))) continue;
+    if (!hostInvolved(c.rule.hosts, hosts, text)) continue;
+    return { reason: c.rule.reason, basis: `host:${c.rule.provider}#${c.index}` };
+  }
+  return undefined;
+}
+
 export function classifyFailure(input: FailureInput): Classification {
   const raw = (input.text ?? '').slice(0, 8192);
   const text = normaliseReplyText(raw);
@@ -185,6 +248,12 @@ export function classifyFailure(input: FailureInput): Classification {
   if (enhanced?.startsWith('2.') || action === 'delivered' || action === 'relayed' || action === 'expanded') {
     return done('delivered', 'status:success');
   }
+  if (input.mtaReason) return done(input.mtaReason, 'mta:category');
+  const hosts = (input.hosts ?? []).map((h) => h.toLowerCase().replace(/\.$/, '')).filter(Boolean);
+  const coded = providerCodeReason(text, hosts);
+  if (coded) return done(coded.reason, coded.basis);
+  const byHost = hostRuleReason(text, enhanced, command, hosts, false);
+  if (byHost) return done(byHost.reason, byHost.basis);
   const statusRule = isSpecific(enhanced) ? statusReason(enhanced) : undefined;
   const statusR = statusRule?.reason;
   if (input.diagnosticType && /^x-unix/i.test(input.diagnosticType)) {
@@ -209,6 +278,8 @@ export function classifyFailure(input: FailureInput): Classification {
   if (code !== undefined && code >= 500 && code <= 504 && !enhanced) return done('syntaxerror', 'fallback:5xx-syntax');
   if (command === 'HELO' || command === 'EHLO' || command === 'CONN') return done('blocked', `fallback:${command}`);
   if (command === 'MAIL') return done('rejected', 'fallback:MAIL');
+  const late = hostRuleReason(text, enhanced, command, hosts, true);
+  if (late) return done(late.reason, late.basis);
   if (text) return done('onhold', 'fallback:unmatched');
   return done('undefined', 'fallback:empty');
 }

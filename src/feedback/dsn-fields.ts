@@ -12,6 +12,8 @@ export interface DsnRecipientFields {
   diagnosticCode?: string;
   remoteMta?: string;
   lastAttemptDate?: string;
+  /** PowerMTA's own classification of the failure (X-PowerMTA-BounceCategory) */
+  mtaCategory?: string;
 }
 
 export interface DsnFields {
@@ -89,6 +91,7 @@ export function parseDsnFields(text: string): DsnFields {
         continue;
       }
       if (h.name === 'x-actual-recipient' && cur && !cur.finalRecipient) cur.finalRecipient = stripAddressType(v);
+      else if (h.name === 'x-powermta-bouncecategory' && cur) cur.mtaCategory = v.trim().toLowerCase();
       else if (h.name === 'reporting-mta') out.reportingMta ??= stripType(v).value;
       else if (h.name === 'arrival-date') out.arrivalDate ??= v;
     }

@@ -37,7 +37,8 @@ const REPLIES: [string, string, string?][] = [
   ['554 5.7.1 [CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137', 'policyviolation'],
   ['554 5.7.1 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.1', 'blocked'],
   ['554 Service unavailable; Client host [192.0.2.1] blocked using Barracuda Reputation; http://www.barracudanetworks.com/reputation/?pr=1&ip=192.0.2.1', 'blocked'],
-  ['554 Email rejected due to security policies - https://community.mimecast.com/docs/DOC-1369#554', 'policyviolation'],
+  // Mimecast documents this 554 as its signature (anti-virus) scanner's verdict.
+  ['554 Email rejected due to security policies - https://community.mimecast.com/docs/DOC-1369#554', 'virusdetected'],
   // GMX / web.de / T-Online
   ['550 Requested action not taken: mailbox unavailable', 'userunknown', 'RCPT'],
   ['554-Transaction failed Reject due to policy restrictions.', 'policyviolation'],
@@ -47,7 +48,8 @@ const REPLIES: [string, string, string?][] = [
   ['550 5.7.0 Mail rejected due to spam or virus classification', 'spamdetected'],
   // Orange / Free / Mail.ru / Yandex
   ['550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416', 'userunknown'],
-  ['552 5.2.2 Boite du destinataire pleine. Recipient overquota. OFR_416', 'mailboxfull'],
+  // Orange's own code decides: 417 is "recipient over quota", 416 "invalid recipient".
+  ['552 5.1.1 Boite du destinataire pleine. Recipient overquota. OFR_417 [417]', 'mailboxfull'],
   ['550 mwinf5c40 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues. OFR006_102', 'blocked'],
   ['550 5.1.1 <x@free.fr>: Recipient address rejected: free.fr MAILBOX NOT FOUND', 'userunknown'],
   ['550 Message was not accepted -- invalid mailbox. Local mailbox nobody@mail.ru is unavailable: user not found', 'userunknown', 'RCPT'],

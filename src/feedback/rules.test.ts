@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyFailure, normaliseReplyText } from './classify.ts';
+import { classifyFailure, normaliseReplyText, providerCodeReason } from './classify.ts';
+import { HOST_RULES, POWERMTA_CATEGORIES, PROVIDER_CODES } from './rules/provider-rules.ts';
 import { STATUS_RULES, statusReason } from './rules/status-rules.ts';
 import { TEXT_RULES, VACATION_PATTERNS } from './rules/text-rules.ts';
 import { isReason } from './taxonomy.ts';
@@ -40,4 +41,39 @@ test('every status rule names a valid code and reason and its example carries th
 
 test('vacation patterns match their examples', () => {
   for (const v of VACATION_PATTERNS) assert.match(v.example, new RegExp(v.pattern, 'i'));
+});
+
+test('every provider code has an example that carries the code and is classified as its reason', () => {
+  for (const t of PROVIDER_CODES) {
+    assert.ok(t.docs.length > 10, `${t.provider}: cite the published code list`);
+    const re = new RegExp(t.label, 'i');
+    for (const c of t.codes) {
+      assert.ok(isReason(c.reason), c.reason);
+      const norm = normaliseReplyText(c.example);
+      const m = re.exec(norm);
+      assert.ok(m, `${t.provider} ${c.code}: example does not carry a code: ${c.example}`);
+      const got = providerCodeReason(norm, [])?.reason;
+      assert.equal(got, c.reason, `${t.provider} ${c.code}: ${c.example}`);
+      assert.equal(classifyFailure({ text: c.example }).reason, c.reason, `${t.provider} ${c.code} via classifier`);
+    }
+  }
+});
+
+test('every host rule example is classified as its reason when that host is involved, and not without it', () => {
+  for (const [i, r] of HOST_RULES.entries()) {
+    assert.ok(isReason(r.reason), `host rule ${i}: ${r.reason}`);
+    assert.ok(r.example.length >= 10, `host rule ${i} needs a real example`);
+    if (r.pattern) assert.match(normaliseReplyText(r.example), new RegExp(r.pattern, 'i'));
+    const input = { text: r.example, enhanced: r.exampleStatus, command: r.exampleCommand };
+    const withHost = classifyFailure({ ...input, hosts: [`mx.${r.hosts[0]}`] });
+    assert.equal(withHost.reason, r.reason, `host rule ${i} (${r.provider}) gave ${withHost.reason} (${withHost.basis})`);
+    // The same words from an unrelated host must not be decided by this rule.
+    const elsewhere = classifyFailure({ ...input, hosts: ['mx.example.net'] });
+    assert.ok(!elsewhere.basis.startsWith('host:'), `host rule ${i} (${r.provider}) fired without its host`);
+  }
+});
+
+test('PowerMTA bounce categories name valid reasons', () => {
+  for (const [k, v] of Object.entries(POWERMTA_CATEGORIES)) assert.ok(isReason(v), `${k} -> ${v}`);
+  assert.equal(classifyFailure({ text: '550 5.2.1 <a@example.jp>... User Unknown', mtaReason: POWERMTA_CATEGORIES['bad-mailbox'] }).reason, 'userunknown');
 });

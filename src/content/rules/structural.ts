@@ -76,6 +76,11 @@ function subjectRules(ctx: RuleContext, out: Finding[]): void {
   if (bangs) out.push({ rule: 'SUBJ_EXCLAIM', part: 'subject', offset: bangs.index, matched: bangs[0] });
   const money = /[$€£]\s*[$€£]+/.exec(s);
   if (money) out.push({ rule: 'SUBJ_MONEY_SIGNS', part: 'subject', offset: money.index, matched: money[0] });
+  // filter-busting suffixes: "Great offer        4821" or "Hello qwof" style codes mixing letters and digits
+  const padded = /\S\s{4,}(\S+)\s*$/.exec(s);
+  const code = /[\s([]([a-z0-9]*[a-z][0-9]+[a-z][a-z0-9-]*|[0-9]+[a-z]+[0-9][a-z0-9-]*)[)\]]?\s*$/i.exec(s);
+  const id = padded ?? (code && code[1].length >= 5 ? code : null);
+  if (id) out.push({ rule: 'SUBJ_TRAILING_ID', part: 'subject', offset: id.index + 1, matched: id[1] });
 }
 
 function bodyRules(ctx: RuleContext, out: Finding[]): void {
@@ -85,6 +90,17 @@ function bodyRules(ctx: RuleContext, out: Finding[]): void {
     const share = upper / letters;
     if (share >= 0.75) out.push({ rule: 'BODY_CAPS_75', part: ctx.bodyPart, offset: -1, matched: `${Math.round(share * 100)}%` });
     else if (share >= 0.5) out.push({ rule: 'BODY_CAPS_50', part: ctx.bodyPart, offset: -1, matched: `${Math.round(share * 100)}%` });
+  }
+  let capsWords = 0;
+  let longWords = 0;
+  for (const t of ctx.bodyTokens.length > 20_000 ? ctx.bodyTokens.slice(0, 20_000) : ctx.bodyTokens) {
+    if (t.end - t.start < 3 || /\d/.test(t.t)) continue;
+    longWords++;
+    const w = body.slice(t.start, t.end);
+    if (w === w.toUpperCase() && w !== t.t) capsWords++;
+  }
+  if (capsWords >= 8 && capsWords / longWords >= 0.15 && !out.some((f) => f.rule.startsWith('BODY_CAPS'))) {
+    out.push({ rule: 'BODY_CAPS_WORDS', part: ctx.bodyPart, offset: -1, matched: '', n: Math.round((capsWords / longWords) * 100) });
   }
   const run = /!{3,}/.exec(body);
   const bangCount = body.length < 2_000_000 ? (body.match(/!/g)?.length ?? 0) : 0;

@@ -43,6 +43,13 @@ export const TEXT_RULES: TextRule[] = [
     example: '450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1]',
     source: 'Postfix reject_unknown_reverse_client_hostname',
   },
+  // --- the sending IP does not verify (forward/reverse DNS) for the sender's domain
+  {
+    reason: 'requireptr',
+    pattern: String.raw`unverif(?:y|i)able sending ips?`,
+    example: '450 service permits 2 unverifyable sending IPs - example.com is not 192.0.2.1',
+    source: 'Exim sender-host verification',
+  },
   // --- TLS
   {
     reason: 'failedstarttls',
@@ -56,6 +63,13 @@ export const TEXT_RULES: TextRule[] = [
     pattern: String.raw`relay(?:ing)? (?:access )?(?:denied|not permitted|prohibited|not allowed|refused|is not allowed|not authori[sz]ed)|(?:unable|not allowed|not permitted|cannot|can't) (?:to )?relay|we do not relay|insecure (?:mail )?relay|not (?:a )?(?:gateway|relay)|no relaying|relay not permitted|relaying mail to .{0,60} is not allowed|open relay|not local host .{0,60} not a gateway|does not relay|relay(?:ing)? (?:has been )?denied`,
     example: '554 5.7.1 <user@example.org>: Relay access denied',
     source: 'Postfix',
+  },
+  // --- Amazon SES as a smarthost: the sending identity is not verified, so it will not relay
+  {
+    reason: 'norelaying',
+    pattern: String.raw`email address is not verified\. the following identities failed`,
+    example: '554 Message rejected: Email address is not verified. The following identities failed the check in region US-EAST-1: sender@example.com',
+    source: 'Amazon SES SMTP interface',
   },
   // --- mailbox over quota
   {
@@ -117,7 +131,7 @@ export const TEXT_RULES: TextRule[] = [
   {
     reason: 'userunknown',
     explicit: true,
-    pattern: String.raw`(?:doesn't|does not) have an? [\w.-]+ account|(?:e-?mail )?account (?:that )?you tried to reach does not exist|\binvalid recipient\b|(?:e-?mail )?address (?:does not|doesn't) exist|address couldn't be found|recipient (?:address )?(?:does not exist|not found)|recipient name is not recognized|no such (?:user|address|mailbox) here|no mailbox here by that name|recipient address rejected: access denied|not listed in (?:the )?(?:public )?(?:name & address book|directory)|requested action not taken: mailbox unavailable|invalid (?:final )?(?:delivery )?user ?id|mail\.local: unknown user`,
+    pattern: String.raw`(?:doesn't|does not) have an? [\w.-]+ account|\binvalid recipient\b|(?:e-?mail )?address (?:does not|doesn't) exist|address couldn't be found|recipient (?:address )?does not exist|resolver\.adr\.recip|recipient not found by smtp address lookup|recipient name is not recognized|no such (?:user|address|mailbox) here|no mailbox here by that name|recipient address rejected: access denied|not listed in (?:the )?(?:public )?(?:name & address book|directory)|requested action not taken: mailbox unavailable|invalid (?:final )?(?:delivery )?user ?id|mail\.local: unknown user`,
     example: "554 delivery error: dd This user doesn't have a example.com account (nobody@example.com) [0] - mta1001.mail.example.com",
     source: 'Yahoo',
   },
@@ -127,6 +141,13 @@ export const TEXT_RULES: TextRule[] = [
     pattern: String.raw`(?:account|address|mail ?box|user)[^.]{0,40} (?:does not|doesn't|did not) exist|recipient address rejected(?:\.? ?$|\. \(in reply to rcpt)|invalid (?:final )?(?:delivery )?user ?id|user(?:name)? (?:is )?unknown|unknown (?:user|recipient|mail ?box|local[- ]?part|address|account|alias|e-?mail)|no such (?:user|mail ?box|recipient|account|address|person|local user)|(?:user|mail ?box|recipient|account|address|addressee|e-?mail(?: address)?|local part|person|alias)(?: account)? (?:does not|doesn't|did not|does no longer|no longer) exists?|(?:user|mail ?box|recipient|account|address|addressee|e-?mail address)(?: name)? (?:not found|not known|unknown|not exist|non[- ]existent|nonexistent|is not valid|is invalid|invalid)|(?:invalid|bad|unknown|non[- ]?existent|unavailable|not a valid|illegal|unrouteable) (?:recipient|mail ?box|user|address|destination mailbox|e-?mail address|account|local user)|(?:recipient|mailbox|user|address) (?:address )?(?:unavailable|not (?:listed|valid|available|recognized|accepted))|(?:recipient|address) rejected: (?:user|unknown|invalid|no such|undeliverable|does not exist|not found|mailbox)|not (?:a )?(?:valid|known|local|recognized) (?:user|recipient|mail ?box|address|e-?mail)|address (?:not found|unknown|lookup failed)|recipient(?:notfound| not found)|(?:user|recipient) (?:lookup|check|verification) (?:failed|error)|no mail ?box (?:here|by that name|for|with)|mailbox unavailable|unknown or illegal alias|is not a (?:known|valid) (?:user|mail ?box|recipient)|(?:doesn't|does not) have an? [\w.-]+ account|undeliverable address|address (?:is )?(?:invalid|undeliverable|does not exist)|dosn't exist|no (?:valid )?(?:user|recipient|mailbox|account)(?:s)? (?:by|with|here|found|at)|(?:person|user|mailbox) (?:is )?not (?:here|found)|not our customer|rcpt ?to.{0,40}(?:unknown|invalid|not exist)|resolver\.adr\.recip|recipient (?:address )?(?:is )?not (?:in|on)|not listed in|user not local|bad destination (?:mail ?box|address)`,
     example: "550 5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces.",
     source: 'Gmail',
+  },
+  // --- web hosts that cannot tell a missing account from a missing domain: the domain
+  {
+    reason: 'hostunknown',
+    pattern: String.raw`(?:the )?account or domain may not exist`,
+    example: 'The mail server could not deliver mail to someone@example.net. The account or domain may not exist, they may be blacklisted, or missing the proper DNS entries.',
+    source: 'GoDaddy (secureserver.net) relays',
   },
   // --- the recipient domain does not exist
   {
@@ -162,6 +183,13 @@ export const TEXT_RULES: TextRule[] = [
     pattern: String.raw`potential security issue|polic(?:y|ies)|(?:violates?|violation of|against) (?:our|the|local)|(?:prohibited|forbidden|not allowed|blocked) (?:attachment|file|extension|content|type|url|link)|attachment(?:s)? (?:type |types )?(?:is |are )?(?:not allowed|blocked|prohibited|forbidden|rejected)|(?:executable|dangerous) (?:content|attachment|file)|acceptable use|terms of service|\baup\b`,
     example: '550 5.7.1 Message rejected due to local policy',
     source: 'Exchange, generic',
+  },
+  // --- the SMTP dialogue broke the receiver's rules (talking before the greeting, pipelining)
+  {
+    reason: 'policyviolation',
+    pattern: String.raw`\bprotocol violation|no data before greeting|content presents a potential`,
+    example: '550 Protocol violation',
+    source: 'Postfix postscreen, Cox, Gmail ("content presents a potential security issue")',
   },
   // --- the recipient's own filters / a mailbox that takes nothing
   {
@@ -211,6 +239,13 @@ export const TEXT_RULES: TextRule[] = [
     pattern: String.raw`system (?:error|failure|problem|not available|config)|internal (?:server )?(?:error|failure)|server (?:error|failure|misconfiguration)|local (?:error|problem) in processing|temporary local (?:problem|failure|error)|(?:configuration|config) error|unexpected error|mail ?system (?:error|problem)|service (?:is )?(?:currently |temporarily )?(?:unavailable|not available)|(?:remote|destination) (?:server|system) (?:error|failure)|(?:error|problem) (?:on|in|with) (?:the )?(?:remote|destination|mail) (?:server|system|host)`,
     example: '451 4.3.0 Temporary system failure. Please try again later.',
     source: 'generic',
+  },
+  // --- remote configuration missing for the recipient domain (McAfee MX Logic)
+  {
+    reason: 'systemerror',
+    pattern: String.raw`could not load drd for domain`,
+    example: '451 Could not load DRD for domain (example.com) rcpt (someone@example.com)',
+    source: 'McAfee MX Logic',
   },
   // --- other security/authentication trouble (SMTP AUTH, certificates)
   {

@@ -262,3 +262,19 @@ test("automation: a TSS04-style reply slows the path to 1 message a minute on 1 
     await h.stop();
   }
 });
+
+test("an operator pause hands the site's messages back until it ends, without attempts", async () => {
+  const h = await harness(await freshSqlite(), {});
+  try {
+    const until = Date.now() + 60_000;
+    await h.loop.pause('default', `route:127.0.0.1:${h.rx.port}`, until);
+    await enqueue(h.store, { tenantId: h.tenant, recipients: ['a@example.net', 'b@example.net'] });
+    h.loop.wake();
+    await waitFor('handed back', () => h.loop.stats.released === 2);
+    const rows = await h.store.db.selectFrom('messages').selectAll().execute();
+    assert.ok(rows.every((r) => r.status === 'queued' && Number(r.attempts) === 0 && Number(r.next_attempt_at) === until && r.lease_owner === null));
+    assert.equal(h.rx.connections, 0);
+  } finally {
+    await h.stop();
+  }
+});

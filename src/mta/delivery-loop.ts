@@ -121,6 +121,18 @@ export class DeliveryLoop {
     this.wake();
   }
 
+  /**
+   * Operator pause of one ready queue ("egress IP -> site"; ip "default" when no egress IP
+   * is configured) until `until`: installed like an automation suspension and recorded.
+   */
+  async pause(ip: string, site: string, until: number, reason = 'paused by operator'): Promise<void> {
+    if (!this.#automation) throw new Error('pausing needs the automation engine');
+    const rec: AutomationRecord = { rule: 'operator-pause', ip, site, action: { kind: 'suspend-site-for-ip' }, from: this.#clock.now(), until, sampleReply: reason };
+    this.#automation.load([rec]);
+    await this.#o.store.db.insertInto('audit_log').values({ actor: 'automation', action: rec.rule, subject: `${ip} -> ${site}`, data: JSON.stringify(rec), created_at: rec.from }).execute();
+    for (const q of this.#queues.values()) if (q.egress.key === ip && q.site === site) this.#pump(q);
+  }
+
   /** Egress IPs, pools or routes changed: reload them before the next claim. */
   invalidateTopology(): void {
     this.#topologyAt = 0;
@@ -188,8 +200,6 @@ export class DeliveryLoop {
     const domains = [...new Set(rows.map((r) => r.recipientDomain))];
     const dests = new Map<string, Destination>();
     await Promise.all(domains.map(async (d) => dests.set(d, await this.#dest.resolve(d, now))));
-    const needBodies = rows.filter((r) => !this.#bodies.has(r.bodyId)).map((r) => r.bodyId);
-    const raw = needBodies.length > 0 ? await loadBodies(this.#q, needBodies) : new Map<number, Buffer>();
     const releases = new Map<number, number[]>();
     const release = (id: number, at: number) => {
       const l = releases.get(at) ?? [];
@@ -197,6 +207,8 @@ export class DeliveryLoop {
       releases.set(at, l);
     };
     const touched = new Set<ReadyQueue>();
+    const accepted: { m: QueuedMessage; q: ReadyQueue }[] = [];
+    const pending = new Map<ReadyQueue, number>();
     const selector = this.#selector!;
     for (const m of rows) {
       if (now >= m.expiresAt) {
@@ -229,10 +241,18 @@ export class DeliveryLoop {
       // A slow site must not fill memory and starve the others: beyond a few connections'
       // worth, its rows go back to the scheduled queue for a moment.
       const cap = Math.max(500, eff.maxConnections * eff.maxMessagesPerConnection * 2);
-      if (q.size >= cap) {
+      const n = pending.get(q) ?? 0;
+      if (q.size + n >= cap) {
         release(m.id, now + 2000);
         continue;
       }
+      pending.set(q, n + 1);
+      accepted.push({ m, q });
+    }
+    // Bodies only for the rows that stay: a paused site's rows never load theirs.
+    const needBodies = accepted.filter((a) => !this.#bodies.has(a.m.bodyId)).map((a) => a.m.bodyId);
+    const raw = needBodies.length > 0 ? await loadBodies(this.#q, needBodies) : new Map<number, Buffer>();
+    for (const { m, q } of accepted) {
       let body = this.#bodies.get(m.bodyId);
       if (!body) {
         const r = raw.get(m.bodyId);

@@ -120,6 +120,8 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
       });
     },
   });
+  // A peer killed mid-session (crash tests) resets its socket: not the receiver's failure.
+  server.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(0, opts.host ?? '127.0.0.1', () => resolve());

@@ -46,6 +46,21 @@ const rows: Row[] = lines.slice(1).map((l) => {
   };
 });
 
+/**
+ * Some corpus files are mailboxes holding several bounces (mbox "From " separators); the
+ * labels number the recipients across all of them, as Sisimai reads a mailbox. The MX gets
+ * one message at a time, so each is parsed on its own and the recipients are concatenated.
+ */
+function parseFile(raw: Buffer): ReturnType<typeof parseBounce> {
+  const text = raw.toString('latin1');
+  const seps = [...text.matchAll(/^From \S+ +\w{3} \w{3} +\d{1,2} \d\d:\d\d:\d\d \d{4}\r?$/gm)].map((m) => m.index);
+  if (seps.length < 2) return parseBounce(raw);
+  const parts = seps.map((start, i) => raw.subarray(start, seps[i + 1] ?? raw.length));
+  const results = parts.map((p) => parseBounce(p));
+  const first = results.find((r) => r.kind !== 'not-bounce') ?? results[0];
+  return { ...first, recipients: results.flatMap((r) => r.recipients) };
+}
+
 const cache = new Map<string, ReturnType<typeof parseBounce>>();
 let n = 0;
 let reasonOk = 0;
@@ -62,7 +77,7 @@ for (const row of rows) {
   if (!res) {
     const path = join(folder, 'eml', row.file);
     try {
-      res = parseBounce(readFileSync(path));
+      res = parseFile(readFileSync(path));
     } catch (err) {
       process.stderr.write(`${row.file}: threw ${(err as Error).message}\n`);
       res = { isBounce: false, kind: 'not-bounce', recipients: [] };

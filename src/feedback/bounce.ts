@@ -42,6 +42,7 @@ export interface BounceReport {
 }
 
 const MAX_RECIPIENTS = 500;
+const LDA_REJECT = /your message to <[^>\n]{1,256}> was automatically rejected:\s*[^\n]{1,200}/i;
 
 const BOUNCE_FROM = /mailer-daemon|post_?master|mail ?delivery|mail ?administrator|mdaemon|mail-?daemon|bounce|\bnoreply\b.*(?:mail|delivery)|microsoftexchange|\bmaildelivery|post office|nobody@/i;
 const BOUNCE_SUBJECT =
@@ -232,7 +233,10 @@ export function parseBounce(raw: Buffer | string, limits: MimeLimits = DEFAULT_L
     for (const f of dsnFields.recipients.slice(0, MAX_RECIPIENTS)) {
       const address = cleanAddress(f.finalRecipient || f.originalRecipient || '');
       const fromNotice = noticeFor(address, notes, notice) || (dsnFields.recipients.length === 1 && notes.length <= 1 ? (notes[0]?.text ?? '') : '');
-      const diag = diagText(f);
+      // A Dovecot LDA / Sieve rejection ("Your message to <u> was automatically rejected: <why>")
+      // in the human part is the local delivery agent's own reason: it comes with the remote words.
+      const lda = LDA_REJECT.exec(notice)?.[0].replace(/\s+/g, ' ').trim();
+      const diag = [diagText(f), lda].filter(Boolean).join(' ');
       // The Diagnostic-Code is the remote's own words; the notification adds context (the
       // command, a local reason) when the code is thin or missing.
       const generic = !diag && (!fromNotice || notes.find((n) => n.address.toLowerCase() === address.toLowerCase())?.generic === true);

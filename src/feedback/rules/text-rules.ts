@@ -78,6 +78,13 @@ export const TEXT_RULES: TextRule[] = [
     example: '552 5.2.2 The email account that you tried to reach is over quota.',
     source: 'Gmail',
   },
+  // --- Dovecot LDA / Sieve reject template with the quota (or disk) reason
+  {
+    reason: 'mailboxfull',
+    pattern: String.raw`was automatically rejected: ?(?:not enough disk (?:space|quota)|quota exceeded)`,
+    example: 'Your message to <someone@example.jp> was automatically rejected: Not enough disk space',
+    source: 'Dovecot LDA (rejection_reason template)',
+  },
   // --- message size
   {
     reason: 'emailtoolarge',
@@ -126,6 +133,14 @@ export const TEXT_RULES: TextRule[] = [
     pattern: String.raw`(?:not|non)[- ]?(?:rfc|standards)[- ]?(?:\d+ )?(?:compliant|conform)|rfc ?(?:5322|2822|5321|2821)|not (?:rfc|standards)[- ]compliant|non[- ]?compliant|multiple (?:from|to|subject|date|message-id|sender) (?:headers|fields|lines)|multiple addresses in (?:the )?from|(?:duplicate|missing|more than one) (?:from|date|subject|message-id|to) (?:header|field)|(?:header|headers) (?:are |is )?(?:not compliant|malformed|invalid)|bare (?:lf|linefeed|cr)|mime (?:structure|boundary) (?:is )?(?:invalid|malformed|broken)`,
     example: '550-5.7.1 This message is not RFC 5322 compliant. There are multiple From headers.',
     source: 'Gmail',
+  },
+  // --- Trend Micro InterScan MSS reports a recipient its directory lookup refused this way
+  {
+    reason: 'userunknown',
+    explicit: true,
+    pattern: String.raw`interscan messaging security suite.{0,300}unable to deliver message to`,
+    example: '****** Message from InterScan Messaging Security Suite ****** The following mail could not be delivered. Reason: Unable to deliver message to <someone@example.jp> (and other recipients in the same domain).',
+    source: 'Trend Micro InterScan MSS',
   },
   // --- the recipient does not exist, said so plainly enough to trust even after DATA
   {

@@ -259,7 +259,10 @@ export function parseBounce(raw: Buffer | string, limits: MimeLimits = DEFAULT_L
     for (const n of list.slice(0, MAX_RECIPIENTS)) {
       // A block with no code of its own inherits the notice's wording (e.g. "permanent error").
       const text = n.text.trim() ? n.text : notice.trim();
-      const extra = { hosts: reporters, command: findCommand(text) ?? (list.length === 1 ? findCommand(notice) : undefined) };
+      // Only the notice's boilerplate to go on (no block of its own): "undefined", not "onhold".
+      // (the address came from the headers: the notice never mentions it)
+      const generic = notes.length === 0;
+      const extra = { generic, hosts: reporters, command: findCommand(text) ?? (list.length === 1 ? findCommand(notice) : undefined) };
       let r = finish(n.address, text, extra);
       if ((r.reason === 'onhold' || r.reason === 'undefined') && text !== notice.trim()) {
         // The block under the address said nothing we know: the shared text around it may.

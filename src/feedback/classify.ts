@@ -118,7 +118,7 @@ export const FIRST_PASS: Reason[] = [
 /** Second pass, after a status code that names a definite reason: the remaining families. */
 export const SECOND_PASS: Reason[] = [
   'mailboxfull', 'authfailure', 'badreputation', 'ratelimited', 'spamdetected', 'virusdetected', 'policyviolation',
-  'norelaying', 'notaccept', 'expired', 'systemerror', 'networkerror', 'suspend', 'contenterror', 'systemfull',
+  'norelaying', 'notaccept', 'networkerror', 'expired', 'systemerror', 'suspend', 'contenterror', 'systemfull',
   'failedstarttls', 'securityerror', 'suppressed', 'syntaxerror', 'mailererror',
 ];
 

@@ -32,7 +32,7 @@ export const TEXT_RULES: TextRule[] = [
   // --- sender authentication
   {
     reason: 'authfailure',
-    pattern: String.raw`\bdmarc\b|\bspf\b.{0,40}(?:fail|check|validation|record|softfail|not (?:pass|permit|designat|authoriz))|sender policy framework|sender is unauthenticated|authenticate with (?:either )?(?:spf|dkim)|dkim.{0,30}(?:fail|invalid|signature.{0,20}(?:did not|does not|not) (?:verify|valid)|not signed)|not (?:pass|passing) (?:spf|dkim|authentication)|unauthenticated (?:e-?mail|mail|message)|does not have authentication information|fails? to pass (?:spf|dkim|dmarc|authentication)|(?:authentication|auth) checks? (?:did not pass|failed)|is not designated to send|not permitted by (?:the )?domain|(?:sender|domain) (?:is )?not authenticated|not authorized by (?:the )?(?:domain|sender)`,
+    pattern: String.raw`\bdmarc\b|(?<!(?:set up|add|publish|create) )\bspf\b.{0,40}(?:fail|check|validation|record|softfail|not (?:pass|permit|designat|authoriz))|sender policy framework|sender is unauthenticated|authenticate with (?:either )?(?:spf|dkim)|dkim.{0,30}(?:fail|invalid|signature.{0,20}(?:did not|does not|not) (?:verify|valid)|not signed)|not (?:pass|passing) (?:spf|dkim|authentication)|unauthenticated (?:e-?mail|mail|message)|does not have authentication information|fails? to pass (?:spf|dkim|dmarc|authentication)|(?:authentication|auth) checks? (?:did not pass|failed)|is not designated to send|not permitted by (?:the )?domain|(?:sender|domain) (?:is )?not authenticated|not authorized by (?:the )?(?:domain|sender)`,
     example: "550-5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy.",
     source: 'Gmail',
   },
@@ -240,6 +240,13 @@ export const TEXT_RULES: TextRule[] = [
     pattern: String.raw`did not accept our requests to connect|(?:aborted|abandoned|given up|failed) after \d+(?:\.\d+)? ?(?:hours?|hour\(s\)|days?|day\(s\)|minutes?)|(?:connection|connect) (?:timed out|time-?out|refused|failed)|(?:could not|couldn't|unable to|cannot|can't) (?:connect|establish)|host (?:is )?(?:not reachable|unreachable|down)|failing for a long time|delivery failed \d+ attempts|envelope expired|unable to deliver in \d+|(?:delivery|retry|queue|message) (?:time|period|lifetime|timeout)s? (?:has )?(?:expired|exceeded)|retry (?:time(?:out)? )?(?:not reached|exceeded)|(?:has been|was|were|have been) (?:in the queue|queued|delayed|undeliverable) (?:for )?too long|(?:could not|couldn't|was not|has not been|not) (?:be )?delivered (?:for|within|in) (?:the last )?\d+|(?:for|in|after) (?:more than )?\d+ (?:days?|hours?)|message expired|expired (?:after|in) (?:the )?queue|too long in (?:the )?queue|gave up|giving up|delivery (?:has been )?(?:delayed|deferred)|undeliverable for|will (?:keep|continue) (?:trying|to try)|still (?:trying|being retried)|could not be delivered .{0,30}(?:time|period)`,
     example: 'retry timeout exceeded',
     source: 'Exim',
+  },
+  // --- sendmail's temporary DNS failure, also when the message finally expired because of it
+  {
+    reason: 'networkerror',
+    pattern: String.raw`(?:host ?name|name server:? .{0,80}) lookup failure`,
+    example: 'Deferred: Name server: example.co.jp.: host name lookup failure',
+    source: 'sendmail',
   },
   // --- network, DNS, loops
   {

@@ -287,10 +287,11 @@ export function classifyFailure(input: FailureInput): Classification {
 /**
  * Classifies a synchronous SMTP reply during delivery (the MTA calls this for every 4xx/5xx).
  * Pass `command` (RCPT, DATA, MAIL, EHLO, CONN) when known: "user unknown" at RCPT is a
- * missing mailbox, after DATA it is a filter.
+ * missing mailbox, after DATA it is a filter. Pass `hosts` (the MX host answering and the
+ * recipient's domain) when known: some providers' replies are read by who sent them.
  * `hard` tells the MTA to stop trying this recipient for good and suppress it.
  */
-export function classifyReply(reply: ReplyInput & { command?: string }): { reason: Reason; hard: boolean; enhanced?: string; code?: number } {
+export function classifyReply(reply: ReplyInput & { command?: string; hosts?: string[] }): { reason: Reason; hard: boolean; enhanced?: string; code?: number } {
   const c = classifyFailure(reply);
   const out: { reason: Reason; hard: boolean; enhanced?: string; code?: number } = { reason: c.reason, hard: c.hard };
   if (c.enhanced) out.enhanced = c.enhanced;

@@ -66,3 +66,47 @@ test('provider replies are classified by their phrase families', () => {
   }
   assert.deepEqual(wrong, []);
 });
+
+// Provider-aware rules (rules/provider-rules.ts): replies as the providers' published error
+// pages word them, with the host the MTA was talking to. None from the evaluation corpus.
+const BY_HOST: [string, string, { hosts?: string[]; command?: string; enhanced?: string }][] = [
+  // Cox publishes its AUP# codes; the code outranks the words around it.
+  ['554 5.7.1 cxr.mx.a.cloudfilter.net cox.net rejected. IP blocked. AUP#CXBL', 'blocked', { hosts: ['cxr.mx.a.cloudfilter.net'] }],
+  ['421 4.7.0 Too many sessions from this IP. AUP#CXCNCT', 'ratelimited', {}],
+  ['550 5.7.1 Message rejected, URL in the body is blocklisted AUP#URLBL1001', 'spamdetected', {}],
+  // Spectrum/Charter: numeric AUP# codes in documented ranges.
+  ['421 4.7.0 cmsmtp 192.0.2.1 blocked AUP#In-1340', 'ratelimited', { hosts: ['mx0.charter.net'] }],
+  ['550 5.7.1 dnvrco-cmimta 192.0.2.1 has no reverse DNS AUP#I-1120', 'requireptr', {}],
+  ['554 5.7.1 IP listed by Spamhaus AUP#I-1230', 'blocked', {}],
+  // GoDaddy (secureserver.net) IB codes, only when GoDaddy is the host.
+  ['554 Connection refused. This IP has a poor reputation on Cloudmark Sender Intelligence (CSI). IB103', 'badreputation', { hosts: ['smtp.secureserver.net'] }],
+  ['550 Invalid SPF record. Inspect your SPF settings, and try again. IB508', 'authfailure', { hosts: ['mailstore1.secureserver.net'] }],
+  // Orange / La Poste codes.
+  ['550 5.5.0 Le compte du destinataire est bloque. The recipient account isblocked. LPN007_426', 'suspend', {}],
+  ['421 mwinf5c20 ME Trop de connexions, veuillez verifier votre configuration. Too many connections, slow down. OFR005_104 [104]', 'ratelimited', {}],
+  // NTT DOCOMO: "Unknown user" at RCPT is the mailbox; after DATA it is the reception filter.
+  ['550 Unknown user nobody@docomo.ne.jp', 'userunknown', { hosts: ['mfsmax.docomo.ne.jp'], command: 'RCPT' }],
+  ['550 Unknown user nobody@docomo.ne.jp', 'rejected', { hosts: ['mfsmax.docomo.ne.jp'], command: 'DATA', enhanced: '5.0.0' }],
+  // KDDI au: the address in the reply tells the mailbox apart from the filter.
+  ['550 <nobody@ezweb.ne.jp>: User unknown', 'userunknown', { hosts: ['ezweb.ne.jp'] }],
+  ['550 : User unknown', 'filtered', { hosts: ['lsean.ezweb.ne.jp'] }],
+  // MessageLabs validates recipients; Mimecast's "security policies" is its virus scanner.
+  ['550-Invalid recipient <nobody@example.com> 550 (#5.1.1)', 'userunknown', { hosts: ['cluster1.eu.messagelabs.com'] }],
+  ['554 Email rejected due to security policies - https://community.mimecast.com/docs/DOC-1369#554', 'virusdetected', { hosts: ['eu-smtp-inbound-1.mimecast.com'] }],
+];
+
+test('provider-aware rules read replies by the provider that sent them', () => {
+  const wrong: string[] = [];
+  for (const [text, want, ctx] of BY_HOST) {
+    const got = classifyReply({ text, ...ctx }).reason;
+    if (got !== want) wrong.push(`${want} <- ${got}: ${text}`);
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('a provider code shape from another host is not read as that provider', () => {
+  // "IB103" from a host that is not GoDaddy's says nothing.
+  assert.notEqual(classifyReply({ text: '554 rejected IB103', hosts: ['mx.example.net'] }).reason, 'badreputation');
+  // "Unknown user" after DATA from an ordinary host stays the generic reading.
+  assert.equal(classifyReply({ text: '550 Unknown user', command: 'DATA', enhanced: '5.0.0', hosts: ['mx.example.net'] }).reason, 'filtered');
+});

@@ -3,6 +3,7 @@
 // (missing boundaries, unknown charsets, deep nesting) are found by scanMime; faults it
 // refuses (too many parts) become a MIME hit on a best-effort fallback, never a crash.
 import { type ParsedMail, simpleParser } from 'mailparser';
+import { decodeHeaderWords, parseFast } from './mime-fast.ts';
 import { knownCharset, scanMime } from './mime-scan.ts';
 import type { AttachmentInfo, Message, Stream } from './types.ts';
 
@@ -53,6 +54,25 @@ export async function parseRawMessage(input: Buffer | string, stream: Stream | u
   const unknown = scan.charsets.filter((c) => !knownCharset(c));
   if (unknown.length > 0) issues.push({ rule: 'MIME_UNKNOWN_CHARSET', detail: unknown.slice(0, 3).join(', ') });
 
+  // common case: a well-formed message, decoded without mailparser's stream machinery
+  const fast = issues.length === 0 ? parseFast(input) : undefined;
+  if (fast) {
+    const headers = new Map<string, string>();
+    for (const { key, value } of fast.headerLines) if (!headers.has(key)) headers.set(key, value);
+    return {
+      subject: decodeHeaderWords(headers.get('subject')),
+      text: fast.text,
+      html: fast.html,
+      from: decodeHeaderWords(headers.get('from')),
+      replyTo: decodeHeaderWords(headers.get('reply-to')),
+      headers,
+      fullHeaders: true,
+      attachments: fast.attachments,
+      stream,
+      rawBytes,
+      mimeIssues: issues,
+    };
+  }
   let parsed: ParsedMail;
   try {
     parsed = await simpleParser(input, {

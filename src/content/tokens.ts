@@ -34,15 +34,31 @@ export function foldWord(w: string): string {
   return out;
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}\p{M}]/u;
+const nonAsciiWordChar = new Map<number, boolean>();
+
+/** Letters, digits and combining marks are word characters; ASCII is decided inline. */
+function isWordChar(c: number, text: string, i: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  let v = nonAsciiWordChar.get(c);
+  if (v === undefined) {
+    v = LETTER_OR_DIGIT.test(text[i]) || (c >= 0xd800 && c <= 0xdbff);
+    if (nonAsciiWordChar.size < 10_000) nonAsciiWordChar.set(c, v);
+  }
+  return v;
+}
 
 /** Splits text into folded word tokens; stops after maxTokens to bound work. */
 export function tokenize(text: string, maxTokens = 200_000): Token[] {
   const out: Token[] = [];
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    out.push({ t: foldWord(m[0]), start: m.index, end: m.index + m[0].length });
-    if (out.length >= maxTokens) break;
+  const n = text.length;
+  let i = 0;
+  while (i < n && out.length < maxTokens) {
+    while (i < n && !isWordChar(text.charCodeAt(i), text, i)) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && isWordChar(text.charCodeAt(i), text, i)) i++;
+    out.push({ t: foldWord(text.slice(start, i)), start, end: i });
   }
   return out;
 }

@@ -3,9 +3,21 @@
 import { type Token, phraseTokens } from '../tokens.ts';
 import type { LexiconEntry } from './schema.ts';
 
+interface Word {
+  kind: 0 | 1 | 2 | 3; // exact, prefix (w*), suffix (*w), infix (*w*)
+  core: string;
+}
+
 interface Pattern {
   entry: LexiconEntry;
-  words: string[];
+  words: Word[];
+}
+
+function compileWord(w: string): Word {
+  const pre = w.startsWith('*');
+  const post = w.endsWith('*');
+  const core = w.slice(pre ? 1 : 0, post ? -1 : undefined);
+  return { kind: pre && post ? 3 : pre ? 2 : post ? 1 : 0, core };
 }
 
 export interface CompiledLexicon {
@@ -24,28 +36,31 @@ export function compileLexicon(entries: LexiconEntry[]): CompiledLexicon {
   const wildFirst: Pattern[] = [];
   for (const entry of entries) {
     for (const phrase of entry.phrases) {
-      const words = phraseTokens(phrase);
+      const words = phraseTokens(phrase).map(compileWord);
       if (words.length === 0) continue;
       const p = { entry, words };
-      if (words[0].includes('*')) wildFirst.push(p);
+      if (words[0].kind !== 0) wildFirst.push(p);
       else {
-        const list = byFirst.get(words[0]);
+        const list = byFirst.get(words[0].core);
         if (list) list.push(p);
-        else byFirst.set(words[0], [p]);
+        else byFirst.set(words[0].core, [p]);
       }
     }
   }
   return { byFirst, wildFirst };
 }
 
-function wordMatches(pattern: string, word: string): boolean {
-  const pre = pattern.startsWith('*');
-  const post = pattern.endsWith('*');
-  if (!pre && !post) return pattern === word;
-  const core = pattern.slice(pre ? 1 : 0, post ? -1 : undefined);
-  if (pre && post) return word.includes(core);
-  if (pre) return word.endsWith(core);
-  return word.startsWith(core);
+function wordMatches(p: Word, word: string): boolean {
+  switch (p.kind) {
+    case 0:
+      return p.core === word;
+    case 1:
+      return word.startsWith(p.core);
+    case 2:
+      return word.endsWith(p.core);
+    default:
+      return word.includes(p.core);
+  }
 }
 
 /** Words of a phrase must follow each other with only spaces, hyphens or commas between. */

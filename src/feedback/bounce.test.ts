@@ -137,3 +137,46 @@ test('adversarial text (long tokens, address floods, unclosed tags) is parsed in
     assert.ok(r.recipients.length <= 500);
   }
 });
+
+// Inline messages (hand-written, shaped like the MTAs' own templates) for the MTA-aware parsing.
+const mail = (headers: string, body: string) => Buffer.from(`${headers.trim()}\r\n\r\n${body.replace(/\n/g, '\r\n')}`);
+
+test('PowerMTA bounce category beside a DSN recipient is the MTA\'s own verdict', () => {
+  const r = parseBounce(
+    mail(
+      'From: MAILER-DAEMON@pmta.example.net\nTo: b+1@bounce.example.com\nSubject: Delivery report\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '--B\nContent-Type: text/plain\n\nDelivery failed.\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns;pmta.example.net\n\nFinal-Recipient: rfc822;gone@example.jp\nAction: failed\nStatus: 5.2.1\nDiagnostic-Code: smtp;550 5.2.1 <gone@example.jp>... User Unknown\nX-PowerMTA-BounceCategory: inactive-mailbox\n--B--\n',
+    ),
+  );
+  assert.deepEqual(r.recipients.map((x) => [x.address, x.reason]), [['gone@example.jp', 'suspend']]);
+});
+
+test('Dovecot LDA rejection text in the human part comes with the remote diagnostic', () => {
+  const r = parseBounce(
+    mail(
+      'From: MAILER-DAEMON@mx.example.org\nTo: b+1@bounce.example.com\nSubject: Returned mail\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '--B\nContent-Type: text/plain\n\nYour message to <full@example.org> was automatically rejected:\nQuota exceeded (mailbox for user is full)\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; full@example.org\nAction: failed\nStatus: 5.2.0\nDiagnostic-Code: smtp; 550 5.2.0 Rejected\n--B--\n',
+    ),
+  );
+  assert.equal(r.recipients[0]?.reason, 'mailboxfull');
+});
+
+test('Postfix SMTP-server transcript: the RCPT TO addresses get the first 4xx/5xx, with its command', () => {
+  const r = parseBounce(
+    mail(
+      'From: MAILER-DAEMON@mx.example.com (Mail Delivery System)\nTo: postmaster@mx.example.com\nSubject: Postfix SMTP server: errors from relay.example.net[192.0.2.9]',
+      'Transcript of session follows.\n\n Out: 220 mx.example.com ESMTP\n In:  EHLO relay.example.net\n Out: 250 mx.example.com\n In:  MAIL FROM:<b+1@bounce.example.com>\n Out: 250 2.1.0 Ok\n In:  RCPT TO:<ann@example.com>\n Out: 250 2.1.5 Ok\n In:  DATA\n Out: 354 End data with <CR><LF>.<CR><LF>\n Out: 452 4.3.1 Insufficient system storage\n In:  QUIT\n Out: 221 2.0.0 Bye\n',
+    ),
+  );
+  assert.deepEqual(r.recipients.map((x) => [x.address, x.reason, x.command]), [['ann@example.com', 'systemfull', 'DATA']]);
+});
+
+test('a refusal from Google Groups in any language is the group refusing the sender', () => {
+  const r = parseBounce(
+    mail(
+      'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nTo: sender@example.org\nSubject: Delivery Status Notification (Failure)\nX-Failed-Recipients: team@googlegroups.com\nContent-Type: text/plain; charset=utf-8',
+      'Bonjour sender@example.org,\nLe groupe que vous avez essayé de contacter (team) n\'existe peut-être pas.\n',
+    ),
+  );
+  assert.deepEqual(r.recipients.map((x) => [x.address, x.reason, x.hard]), [['team@googlegroups.com', 'rejected', false]]);
+});

@@ -5,7 +5,7 @@ import { parseArf } from './arf.ts';
 import { classifyFailure } from './classify.ts';
 import { looksLikeDsnFields, parseDsnFields, type DsnRecipientFields } from './dsn-fields.ts';
 import { DEFAULT_LIMITS, decodeWords, header, type MimeLimits, type MimePart, parseHeaderBlock, parseMime, partText, walk } from './mime.ts';
-import { addressesIn, cleanAddress, findCommand, type NoticeRecipient, noticeRecipients, splitNotification } from './notification-text.ts';
+import { addressesIn, cleanAddress, findCommand, type NoticeRecipient, noticeRecipients, splitNotification, transcriptFailures } from './notification-text.ts';
 import { POWERMTA_CATEGORIES } from './rules/provider-rules.ts';
 import { VACATION_PATTERNS } from './rules/text-rules.ts';
 import { parseSesNotification } from './ses-notification.ts';
@@ -249,6 +249,10 @@ export function parseBounce(raw: Buffer | string, limits: MimeLimits = DEFAULT_L
       }
       recipients.push(r);
     }
+  } else if (transcriptFailures(notice)) {
+    // An SMTP session transcript (Postfix "errors from" notices): one failure for every RCPT.
+    const t = transcriptFailures(notice);
+    for (const a of t?.recipients.slice(0, MAX_RECIPIENTS) ?? []) recipients.push(finish(a, t?.text ?? '', { hosts: reporters, ...(t?.command ? { command: t.command } : {}) }));
   } else {
     let list = notes;
     if (list.length === 0) {

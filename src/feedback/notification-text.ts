@@ -158,3 +158,32 @@ export function findCommand(text: string): string | undefined {
   if (w === 'ehlo') return 'EHLO';
   return 'CONN';
 }
+
+/**
+ * Postfix's "errors from <client>" notice to the postmaster is a transcript of the SMTP
+ * session (" In:  RCPT TO:<a@b>", " Out: 451 4.3.0 Error: queue file write error"). The
+ * recipients are the RCPT TO addresses; the failure is the first 4xx/5xx the server sent,
+ * answering the command before it. Returns nothing when the text is not such a transcript.
+ */
+export function transcriptFailures(notice: string): { recipients: string[]; text: string; command?: string } | undefined {
+  if (!/^[ \t]*In:[ \t]+\S/m.test(notice) || !/^[ \t]*Out:[ \t]+[2-5]\d\d/m.test(notice)) return undefined;
+  const recipients: string[] = [];
+  let lastCommand: string | undefined;
+  let failure: { text: string; command?: string } | undefined;
+  for (const line of notice.split('\n').slice(0, 2000)) {
+    const inM = /^[ \t]*In:[ \t]+([A-Za-z]+)(.*)$/.exec(line);
+    if (inM) {
+      const verb = inM[1].toUpperCase();
+      lastCommand = verb === 'RCPT' ? 'RCPT' : verb === 'MAIL' ? 'MAIL' : verb === 'DATA' || verb === 'BDAT' ? 'DATA' : verb === 'EHLO' || verb === 'HELO' ? verb : lastCommand;
+      if (verb === 'RCPT') {
+        const a = addressesIn(inM[2])[0];
+        if (a && !recipients.includes(a)) recipients.push(a);
+      }
+      continue;
+    }
+    const outM = /^[ \t]*Out:[ \t]+([45]\d\d[ -].*)$/.exec(line);
+    if (outM && !failure) failure = { text: outM[1].trim(), ...(lastCommand ? { command: lastCommand } : {}) };
+  }
+  if (!failure || recipients.length === 0) return undefined;
+  return { recipients, ...failure };
+}

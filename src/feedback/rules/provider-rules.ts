@@ -223,6 +223,15 @@ export const HOST_RULES: HostRule[] = [
     reason: 'filtered',
     example: 'Each of the following recipients was rejected by a remote mail server.',
   },
+  // Yahoo/AOL (Yahoo Inc.): "dd <address> is no longer valid" is a closed account.
+  {
+    provider: 'Yahoo Inc.',
+    hosts: ['yahoodns.net', 'yahoo.com', 'aol.com'],
+    pattern: String.raw`\bis no longer valid\b|this mailbox is disabled`,
+    reason: 'suspend',
+    example: '554 30 Sorry, your message to someone@aol.jp cannot be delivered. This mailbox is disabled (554.30)',
+    docs: 'https://senders.yahooinc.com/smtp-error-codes',
+  },
   // Symantec/Broadcom Email Security.cloud (MessageLabs) validates recipients itself.
   {
     provider: 'MessageLabs',

@@ -5,7 +5,7 @@
 // Delivered messages/s: from the first message submitted to the last 250 received from the
 // sink (Relais: the loop's sent counter; Postfix: "status=sent" lines in its maillog).
 //
-//   node bench/relay.ts [--messages 2000] [--sizes 4096,102400] [--sessions 20]
+//   node bench/relay.ts [--messages 2000] [--sizes 4096,102400] [--sessions 20] [--reuse 1]
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,9 @@ function arg(name: string, dflt: string): string {
 const MESSAGES = Number(arg('messages', '2000'));
 const SIZES = arg('sizes', '4096,102400').split(',').map(Number);
 const SESSIONS = Number(arg('sessions', '20'));
+// smtp-source -d: each session sends its messages over one connection, as an application
+// relaying through a smarthost does; --reuse 0 opens a connection per message.
+const REUSE = arg('reuse', '1') !== '0';
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 for (const missing of [smtpSinkMissing(), postfixMissing()]) {
@@ -41,7 +44,7 @@ for (const missing of [smtpSinkMissing(), postfixMissing()]) {
 
 function smtpSource(port: number, size: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const c = spawn(SMTP_SOURCE, ['-s', String(SESSIONS), '-m', String(MESSAGES), '-l', String(size), '-f', 'news@acme.example', '-t', 'reader@example.net', `127.0.0.1:${port}`], {
+    const c = spawn(SMTP_SOURCE, [...(REUSE ? ['-d'] : []), '-s', String(SESSIONS), '-m', String(MESSAGES), '-l', String(size), '-f', 'news@acme.example', '-t', 'reader@example.net', `127.0.0.1:${port}`], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let err = '';
@@ -154,5 +157,5 @@ for (const size of SIZES) {
   console.log(`${label}: relais ${relais.toFixed(0)} msgs/s, postfix ${postfix.toFixed(0)} msgs/s, ratio ${ratio.toFixed(2)}`);
   figures.push(`relais_${label}=${relais.toFixed(0)} postfix_${label}=${postfix.toFixed(0)} ratio_${label}=${ratio.toFixed(2)}`);
 }
-console.log(`${figures.join(' ')} messages=${MESSAGES} sessions=${SESSIONS}`);
+console.log(`${figures.join(' ')} messages=${MESSAGES} sessions=${SESSIONS} reuse=${REUSE ? 1 : 0}`);
 process.exit(0);

@@ -19,6 +19,7 @@ export const deTexts: Texts = {
     SUBJ_ALL_CAPS: { d: 'Der Betreff ist in Großbuchstaben geschrieben.', a: 'Schreiben Sie den Betreff in normaler Groß- und Kleinschreibung.' },
     SUBJ_EXCLAIM: { d: 'Der Betreff enthält mehrere Ausrufezeichen.', a: 'Verwenden Sie höchstens ein Ausrufezeichen im Betreff.' },
     SUBJ_MONEY_SIGNS: { d: 'Der Betreff enthält wiederholte Währungszeichen ({matched}).', a: 'Entfernen Sie die wiederholten Währungszeichen aus dem Betreff.' },
+    SUBJ_DECORATED: { d: 'Der Betreff ist mit Symbolen verziert ({matched}).', a: 'Entfernen Sie die Zierzeichen aus dem Betreff.' },
     SUBJ_MISSING: { d: 'Die Nachricht hat keinen Betreff.', a: 'Fügen Sie einen kurzen, aussagekräftigen Betreff hinzu.' },
     SUBJ_TRAILING_ID: { d: 'Der Betreff endet mit einem zufällig wirkenden Code ({matched}), einem Trick gegen Filter.', a: 'Entfernen Sie den Code aus dem Betreff.' },
     BODY_CAPS_50: { d: 'Mehr als die Hälfte des Textes steht in Großbuchstaben.', a: 'Schreiben Sie normal; nutzen Sie Fettdruck zur Betonung.' },

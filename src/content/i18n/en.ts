@@ -19,6 +19,7 @@ export const enTexts: Texts = {
     SUBJ_ALL_CAPS: { d: 'The subject is written in capitals.', a: 'Write the subject in normal sentence case.' },
     SUBJ_EXCLAIM: { d: 'The subject has several exclamation marks.', a: 'Use at most one exclamation mark in the subject.' },
     SUBJ_MONEY_SIGNS: { d: 'The subject has repeated currency signs ({matched}).', a: 'Remove the repeated currency signs from the subject.' },
+    SUBJ_DECORATED: { d: 'The subject is decorated with symbols ({matched}).', a: 'Remove the decoration symbols from the subject.' },
     SUBJ_MISSING: { d: 'The message has no subject.', a: 'Add a short, descriptive subject.' },
     SUBJ_TRAILING_ID: { d: 'The subject ends in a random-looking code ({matched}), a trick to defeat filters.', a: 'Remove the code from the subject.' },
     BODY_CAPS_50: { d: 'More than half of the text is in capitals.', a: 'Write the text in normal case; use bold for emphasis.' },

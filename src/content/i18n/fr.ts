@@ -19,6 +19,7 @@ export const frTexts: Texts = {
     SUBJ_ALL_CAPS: { d: 'L’objet est écrit en majuscules.', a: 'Écrivez l’objet en minuscules, comme une phrase normale.' },
     SUBJ_EXCLAIM: { d: 'L’objet contient plusieurs points d’exclamation.', a: 'Utilisez au plus un point d’exclamation dans l’objet.' },
     SUBJ_MONEY_SIGNS: { d: 'L’objet contient des symboles monétaires répétés ({matched}).', a: 'Retirez les symboles monétaires répétés de l’objet.' },
+    SUBJ_DECORATED: { d: 'L’objet est décoré de symboles ({matched}).', a: 'Retirez les symboles décoratifs de l’objet.' },
     SUBJ_MISSING: { d: 'Le message n’a pas d’objet.', a: 'Ajoutez un objet court et descriptif.' },
     SUBJ_TRAILING_ID: { d: 'L’objet se termine par un code aléatoire ({matched}), une astuce pour tromper les filtres.', a: 'Retirez le code de l’objet.' },
     BODY_CAPS_50: { d: 'Plus de la moitié du texte est en majuscules.', a: 'Écrivez en minuscules ; utilisez le gras pour insister.' },

@@ -19,6 +19,7 @@ export const nlTexts: Texts = {
     SUBJ_ALL_CAPS: { d: 'De onderwerpregel staat in hoofdletters.', a: 'Schrijf het onderwerp in gewone zinsopbouw, met kleine letters.' },
     SUBJ_EXCLAIM: { d: 'De onderwerpregel bevat meerdere uitroeptekens.', a: 'Gebruik hooguit één uitroepteken in het onderwerp.' },
     SUBJ_MONEY_SIGNS: { d: 'De onderwerpregel bevat herhaalde valutatekens ({matched}).', a: 'Haal de herhaalde valutatekens uit het onderwerp.' },
+    SUBJ_DECORATED: { d: 'De onderwerpregel is versierd met tekens ({matched}).', a: 'Haal de sierende tekens uit het onderwerp.' },
     SUBJ_MISSING: { d: 'Het bericht heeft geen onderwerp.', a: 'Voeg een kort, beschrijvend onderwerp toe.' },
     SUBJ_TRAILING_ID: { d: 'Het onderwerp eindigt op een willekeurige code ({matched}), een truc om filters te omzeilen.', a: 'Haal de code uit het onderwerp.' },
     BODY_CAPS_50: { d: 'Meer dan de helft van de tekst staat in hoofdletters.', a: 'Schrijf de tekst met kleine letters; gebruik vet voor nadruk.' },

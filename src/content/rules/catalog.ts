@@ -14,6 +14,7 @@ export const RULES = {
   SUBJ_ALL_CAPS: { category: 'formatting', points: 1.0 },
   SUBJ_EXCLAIM: { category: 'formatting', points: 0.8 },
   SUBJ_MONEY_SIGNS: { category: 'formatting', points: 1.2 },
+  SUBJ_DECORATED: { category: 'formatting', points: 0.8 },
   SUBJ_MISSING: { category: 'headers', points: 0.5 },
   SUBJ_TRAILING_ID: { category: 'formatting', points: 1.2 },
   BODY_CAPS_50: { category: 'formatting', points: 0.8 },

@@ -76,6 +76,8 @@ function subjectRules(ctx: RuleContext, out: Finding[]): void {
   if (bangs) out.push({ rule: 'SUBJ_EXCLAIM', part: 'subject', offset: bangs.index, matched: bangs[0] });
   const money = /[$€£]\s*[$€£]+/.exec(s);
   if (money) out.push({ rule: 'SUBJ_MONEY_SIGNS', part: 'subject', offset: money.index, matched: money[0] });
+  const deco = /^\s*([*~#=+^_<>|]{2,}|[*~#=+^_<>|!]{3,})|([*~#=+^_<>|]{2,}|[*~#=+^_<>|!]{4,})\s*$|\*{3,}/.exec(s);
+  if (deco) out.push({ rule: 'SUBJ_DECORATED', part: 'subject', offset: deco.index, matched: deco[0].trim() });
   // filter-busting suffixes: "Great offer        4821" or "Hello qwof" style codes mixing letters and digits
   const padded = /\S\s{4,}(\S+)\s*$/.exec(s);
   const code = /[\s([]([a-z0-9]*[a-z][0-9]+[a-z][a-z0-9-]*|[0-9]+[a-z]+[0-9][a-z0-9-]*)[)\]]?\s*$/i.exec(s);

@@ -110,3 +110,84 @@ test('a provider code shape from another host is not read as that provider', () 
   // "Unknown user" after DATA from an ordinary host stays the generic reading.
   assert.equal(classifyReply({ text: '550 Unknown user', command: 'DATA', enhanced: '5.0.0', hosts: ['mx.example.net'] }).reason, 'filtered');
 });
+
+// Exchange Online / Outlook.com NDRs as Microsoft's NDR reference words them (status code and
+// text), sent by a Microsoft host. Not from the evaluation corpus.
+const MICROSOFT: [string, string][] = [
+  ['451 4.7.26 Access denied, a message sent over IPv6 [2001:db8::1] must pass either SPF or DKIM validation, this message is not signed', 'authfailure'],
+  ['550 5.7.23 The message was rejected because of Sender Policy Framework violation', 'authfailure'],
+  ['550 5.7.509 Access denied, sending domain EXAMPLE.COM does not pass DMARC verification and has a DMARC policy of reject.', 'authfailure'],
+  ["550 5.7.515 Access denied, sending domain EXAMPLE.JP doesn't meet the required authentication level.", 'authfailure'],
+  ['451 4.7.650 The mail server [192.0.2.5] has been temporarily rate limited due to IP reputation. (S775)', 'badreputation'],
+  ['421 4.4.2 Connection dropped', 'blocked'],
+  ['451 4.7.850 Access denied, please try again later', 'blocked'],
+  ['550 5.7.506 Access denied, bad HELO', 'blocked'],
+  ['550 5.7.507 Access denied, rejected by recipient', 'blocked'],
+  ['550 5.7.510 Access denied, example.com does not accept email over IPv6', 'blocked'],
+  ['550 5.7.511 Access denied, banned sender', 'blocked'],
+  ['550 5.7.513 Service unavailable, Client host [192.0.2.1] blocked by example.com using Customer Block list (AS16012607)', 'blocked'],
+  ['550 5.7.606 Access denied, banned sending IP [192.0.2.1]', 'blocked'],
+  ["550 5.7.1 Unfortunately, messages from [192.0.2.5] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).", 'blocked'],
+  ['554 5.3.0 Too many related errors', 'contenterror'],
+  ['552 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient', 'emailtoolarge'],
+  ['552 5.3.4 Message size exceeds fixed maximum message size', 'emailtoolarge'],
+  ['450 4.4.7 Message delayed', 'expired'],
+  ['550 4.4.7 QUEUE.Expired; message expired', 'expired'],
+  ['550 5.4.300 Message expired', 'expired'],
+  ['451 4.4.8 MX hosts of example.com failed MTA-STS validation', 'failedstarttls'],
+  ['451 5.4.317 STARTTLS is required to send mail', 'failedstarttls'],
+  ['550 5.7.322 certificate-expired: Destination mail server\'s certificate is expired', 'failedstarttls'],
+  ['550 5.2.2 STOREDRV.Deliver; mailbox full', 'mailboxfull'],
+  ['550 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain', 'hostunknown'],
+  ['554 5.4.6 Hop count exceeded - possible mail loop', 'networkerror'],
+  ['450 4.4.312 DNS query failed', 'networkerror'],
+  ['550 5.4.316 Message expired, connection refused (Socket error code 10061)', 'expired'],
+  ['554 5.4.14 Hop count exceeded - possible mail loop ATTR34 routing loop detected', 'networkerror'],
+  ['550 5.7.1 Unable to relay', 'norelaying'],
+  ['550 5.7.64 TenantAttribution; Relay Access Denied', 'norelaying'],
+  ['550 5.7.1 Client was not authenticated', 'securityerror'],
+  ['421 4.3.2 System not accepting network messages', 'notaccept'],
+  ['550 5.0.350 Requested action not taken: policy violation detected (AS345)', 'policyviolation'],
+  ['550 5.7.901 Delivery not authorized, message refused', 'policyviolation'],
+  ['550 5.1.7 Invalid address', 'rejected'],
+  ['550 5.1.7 Unknown sender address', 'rejected'],
+  ['550 5.1.0 Sender denied', 'rejected'],
+  ['550 5.1.8 Access denied, bad outbound sender', 'rejected'],
+  ['550 5.7.1 Delivery not authorized, message refused', 'rejected'],
+  ['550 5.7.12 Sender was not authenticated by organization', 'rejected'],
+  ['550 5.7.124 Sender not in allowed-senders list', 'rejected'],
+  ['550 5.7.133 Sender not authenticated for group', 'rejected'],
+  ['550 5.7.501 Access denied, spam abuse detected', 'rejected'],
+  ['550 5.7.750 Service unavailable. Client blocked from sending from unregistered domains', 'rejected'],
+  ['550 5.7.57 Client was not authenticated to send anonymous mail during MAIL FROM', 'securityerror'],
+  ['550 5.2.1 Content Filter agent quarantined this message', 'spamdetected'],
+  ['432 4.3.2 STOREDRV.Deliver; recipient thread limit exceeded', 'ratelimited'],
+  ['451 4.7.652 The mail server [192.0.2.1] has exceeded the maximum number of connections. (S3115)', 'ratelimited'],
+  ['550 5.1.90 Your message can\'t be sent because you\'ve reached your daily limit for message recipients', 'ratelimited'],
+  ['554 5.2.2 Submission quota exceeded', 'ratelimited'],
+  ["550 5.2.121 Recipient's per hour message receive limit from specific sender exceeded", 'ratelimited'],
+  ['550 5.7.508 Access denied, [192.0.2.1] has exceeded permitted limits within /64 range', 'ratelimited'],
+  ['550 5.7.705 Access denied, tenant has exceeded threshold', 'ratelimited'],
+  ['550 5.7.505 Access denied, banned recipient', 'suspend'],
+  ['550 5.2.1 Mailbox cannot be accessed', 'suspend'],
+  ['500 5.3.3 Unrecognized command', 'syntaxerror'],
+  ['503 5.5.2 Send hello first', 'syntaxerror'],
+  ['421 4.3.2 Service not available', 'systemerror'],
+  ['554 5.3.5 System incorrectly configured', 'systemerror'],
+  ['451 4.4.22 Message failed to be replicated: no healthy peers found', 'systemerror'],
+  ['451 4.7.500 Server busy. Please try again later from [192.0.2.2]. (AS761)', 'systemerror'],
+  ['451 4.7.700 PFA agent busy, please try again.', 'systemerror'],
+  ['452 4.3.1 Insufficient system resources', 'systemfull'],
+  ['550 5.1.1 RESOLVER.ADR.ExRecipNotFound; not found', 'userunknown'],
+  ['550 5.1.1 User unknown', 'userunknown'],
+  ['550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup', 'userunknown'],
+];
+
+test('Microsoft NDRs are read with the meaning Microsoft documents', () => {
+  const wrong: string[] = [];
+  for (const [text, want] of MICROSOFT) {
+    const got = classifyReply({ text, hosts: ['example-com.mail.protection.outlook.com'] }).reason;
+    if (got !== want) wrong.push(`${want} <- ${got}: ${text}`);
+  }
+  assert.deepEqual(wrong, []);
+});

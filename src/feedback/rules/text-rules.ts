@@ -57,6 +57,13 @@ export const TEXT_RULES: TextRule[] = [
     example: '530 5.7.0 Must issue a STARTTLS command first',
     source: 'Postfix, Exchange',
   },
+  // --- MTA-STS / DANE: the secure channel the destination requires could not be set up
+  {
+    reason: 'failedstarttls',
+    pattern: String.raw`failed mta-sts validation|\b(?:starttls-not-supported|certificate-expired|tlsa-invalid|dnssec-invalid|certificate-host-mismatch):`,
+    example: '451 4.4.8 MX hosts of example.com failed MTA-STS validation',
+    source: 'Exchange Online (MTA-STS, DANE outbound)',
+  },
   // --- relaying
   {
     reason: 'norelaying',
@@ -247,6 +254,13 @@ export const TEXT_RULES: TextRule[] = [
     pattern: String.raw`(?:host ?name|name server:? .{0,80}) lookup failure`,
     example: 'Deferred: Name server: example.co.jp.: host name lookup failure',
     source: 'sendmail',
+  },
+  // --- the sender's DNS lookups for the destination failed
+  {
+    reason: 'networkerror',
+    pattern: String.raw`\bdns query failed`,
+    example: '450 4.4.312 DNS query failed [Message=InfoNoRecords]',
+    source: 'Exchange Online',
   },
   // --- network, DNS, loops
   {

@@ -9,6 +9,7 @@ import { nodeExtensions, type RunningNode } from '../runtime/relais-node.ts';
 import type { Store } from '../store/database.ts';
 import { DeliveryLoop, type SignerLookup } from './delivery-loop.ts';
 import type { WeightOf } from './egress-selector.ts';
+import { memoryMtaStsCache } from './policy/mta-sts.ts';
 import { createShaping, type ShapingOverrides, type ShapingPolicy } from './policy/shaping.ts';
 
 /** Seams other capabilities fill in: DKIM keys per From domain, reputation weights per IP. */
@@ -36,9 +37,12 @@ export function loadShapingOverrides(dataDir: string): ShapingPolicy {
 
 export async function startDelivery(node: RunningNode, opts: { signerFor?: SignerLookup; shaping?: ShapingPolicy } = {}): Promise<DeliveryLoop> {
   const cfg = node.config;
+  const resolver = createDnsResolver(cfg.dnsServers.length > 0 ? { servers: cfg.dnsServers } : {});
   const loop = new DeliveryLoop({
     store: node.store,
-    resolver: createDnsResolver(cfg.dnsServers.length > 0 ? { servers: cfg.dnsServers } : {}),
+    resolver,
+    // MTA-STS policies fetched over HTTPS, cached per max_age, enforced per MX.
+    mtaSts: { resolveTxt: (name) => resolver.txt(name), fetch: (url, init) => fetch(url, init), cache: memoryMtaStsCache() },
     hostname: cfg.hostname,
     routes: cfg.routes,
     shaping: opts.shaping ?? loadShapingOverrides(cfg.dataDir),

@@ -278,3 +278,19 @@ test("an operator pause hands the site's messages back until it ends, without at
     await h.stop();
   }
 });
+
+test('STARTTLS is used when offered (opportunistic) and the event records TLS version and cipher', async () => {
+  const h = await harness(await freshSqlite(), { rx: { tls: true } });
+  try {
+    await enqueue(h.store, { tenantId: h.tenant, recipients: ['tls@example.net'] });
+    h.loop.wake();
+    await waitFor('delivered', () => h.rx.messages.length === 1);
+    assert.equal(h.rx.messages[0].secure, true);
+    await waitFor('event', () => h.events.some((e) => e.type === 'delivery'));
+    const ev = JSON.parse(h.events.find((e) => e.type === 'delivery')!.data);
+    assert.match(ev.tls.version, /^TLSv1\.[23]$/);
+    assert.ok(ev.tls.cipher.length > 0);
+  } finally {
+    await h.stop();
+  }
+});

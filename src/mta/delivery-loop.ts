@@ -18,6 +18,7 @@ import { OutcomeWriter } from './outcome-writer.ts';
 import { AutomationEngine, type AutomationRecord } from './policy/automation-engine.ts';
 import { BUILTIN_AUTOMATION } from './policy/automation-rules.ts';
 import { ConnectionSlots } from './policy/connection-slots.ts';
+import type { MtaStsIo } from './policy/mta-sts.ts';
 import { type EffectiveShaping, effectiveShaping } from './policy/effective-shaping.ts';
 import { createShaping, type ShapingPolicy } from './policy/shaping.ts';
 import { type Body, type Job, ReadyQueue } from './ready-queue.ts';
@@ -40,6 +41,8 @@ export interface DeliveryOptions {
   /** DKIM signer for a From domain, undefined = send unsigned */
   signerFor?: SignerLookup;
   weightOf?: WeightOf;
+  /** MTA-STS discovery (RFC 8461) for MX destinations; undefined/null = not enforced */
+  mtaSts?: MtaStsIo | null;
   /** port for MX hosts (25; tests point it elsewhere) */
   mxPort?: number;
   leaseMs?: number;
@@ -90,7 +93,7 @@ export class DeliveryLoop {
     this.#clock = o.clock ?? systemClock;
     this.#shaping = o.shaping ?? createShaping();
     this.#configRoutes = (o.routes ?? []).map(parseRouteSetting);
-    this.#dest = new DestinationResolver({ resolver: o.resolver, routes: this.#configRoutes, mxPort: o.mxPort });
+    this.#dest = new DestinationResolver({ resolver: o.resolver, routes: this.#configRoutes, mxPort: o.mxPort, mtaSts: o.mtaSts ?? undefined });
     this.#q = o.store;
     this.#writer = new OutcomeWriter(() => this.#q);
     this.#automation = o.automation === null ? undefined : (o.automation ?? new AutomationEngine(BUILTIN_AUTOMATION, this.#clock));
@@ -280,7 +283,7 @@ export class DeliveryLoop {
   }
 
   #queueFor(egress: Egress, dest: Extract<Destination, { kind: 'ok' }>): ReadyQueue {
-    const probe = new ReadyQueue(egress, dest.site, dest.provider, dest.hosts);
+    const probe = new ReadyQueue(egress, dest.site, dest.provider, dest.hosts, dest.verifyTls === true);
     const q = this.#queues.get(probe.key);
     if (q) {
       q.hosts = dest.hosts;
@@ -348,7 +351,7 @@ export class DeliveryLoop {
       for (const address of addrs.slice(0, 2)) {
         this.stats.connections++;
         const conn = new OutboundConnection({
-          address, port: h.port, hostName: h.host, localAddress: q.egress.ip, helo: q.egress.helo, tls: eff.tls,
+          address, port: h.port, hostName: h.host, localAddress: q.egress.ip, helo: q.egress.helo, tls: eff.tls, verifyTls: q.verifyTls,
           connectTimeoutMs: this.#o.connectTimeoutMs,
         });
         const r = await conn.connect();

@@ -3,6 +3,7 @@
 // else the MX host set). Answers are cached briefly per domain; the Resolver caches DNS.
 import { isIP } from 'node:net';
 import type { Resolver } from '../dns/resolver.ts';
+import { applyMtaSts, fetchMtaStsPolicy, type MtaStsIo } from './policy/mta-sts.ts';
 import { matchProvider } from './policy/provider-catalogue.ts';
 import { siteKeyFor } from './policy/site-key.ts';
 
@@ -13,11 +14,19 @@ export interface TargetHost {
 }
 
 export type Destination =
-  | { kind: 'ok'; site: string; provider?: string; hosts: TargetHost[]; routed: boolean }
+  | {
+      kind: 'ok';
+      site: string;
+      provider?: string;
+      hosts: TargetHost[];
+      routed: boolean;
+      /** the domain's MTA-STS policy is in enforce mode: STARTTLS with a valid certificate for the MX name */
+      verifyTls?: boolean;
+    }
   /** the domain accepts no mail (null MX) or does not exist: bounce */
   | { kind: 'permanent'; error: 'null-mx' | 'dns-no-domain'; text: string }
-  /** DNS could not answer now: defer */
-  | { kind: 'temporary'; error: 'dns-temporary'; text: string };
+  /** DNS could not answer now, or no MX is allowed by the domain's MTA-STS policy: defer */
+  | { kind: 'temporary'; error: 'dns-temporary' | 'mta-sts-mx-mismatch'; text: string };
 
 export interface RouteEntry {
   domain: string;
@@ -38,9 +47,12 @@ export class DestinationResolver {
   readonly #ttlMs: number;
   readonly #cache = new Map<string, { at: number; dest: Destination }>();
   #routes = new Map<string, RouteEntry>();
+  readonly #mtaSts: MtaStsIo | undefined;
 
-  constructor(opts: { resolver: Resolver; routes?: RouteEntry[]; mxPort?: number; cacheMs?: number }) {
+  /** mtaSts: how to discover policies (RFC 8461); undefined = not enforced (tests, labs) */
+  constructor(opts: { resolver: Resolver; routes?: RouteEntry[]; mxPort?: number; cacheMs?: number; mtaSts?: MtaStsIo }) {
     this.#resolver = opts.resolver;
+    this.#mtaSts = opts.mtaSts;
     this.#mxPort = opts.mxPort ?? 25;
     this.#ttlMs = opts.cacheMs ?? 30_000;
     this.setRoutes(opts.routes ?? []);
@@ -78,12 +90,23 @@ export class DestinationResolver {
       case 'ok': {
         const names = mx.hosts.map((h) => h.exchange);
         const provider = matchProvider(names);
+        let hosts = names;
+        let verifyTls = false;
+        if (this.#mtaSts && !mx.implicit) {
+          const sts = applyMtaSts(names, await fetchMtaStsPolicy(domain, this.#mtaSts));
+          if (sts.hosts.length === 0) {
+            return { kind: 'temporary', error: 'mta-sts-mx-mismatch', text: `451 4.7.5 no MX of ${domain} matches its MTA-STS policy (${names.join(', ')})` };
+          }
+          hosts = sts.hosts;
+          verifyTls = sts.requireValidTls;
+        }
         const dest: Destination = {
           kind: 'ok',
           site: siteKeyFor({ provider, mxHosts: names }),
-          hosts: names.map((host) => ({ host, port: this.#mxPort })),
+          hosts: hosts.map((host) => ({ host, port: this.#mxPort })),
           routed: false,
         };
+        if (verifyTls) dest.verifyTls = true;
         if (provider) dest.provider = provider.id;
         return dest;
       }

@@ -26,6 +26,8 @@ export class ReadyQueue {
   readonly site: string;
   readonly provider: string | undefined;
   hosts: TargetHost[];
+  /** MTA-STS enforce: valid TLS required on this queue's connections */
+  readonly verifyTls: boolean;
   workers = 0;
   #jobs: Job[] = [];
   #head = 0;
@@ -36,12 +38,15 @@ export class ReadyQueue {
   #connRate = '';
   pumpTimer: NodeJS.Timeout | undefined;
 
-  constructor(egress: Egress, site: string, provider: string | undefined, hosts: TargetHost[]) {
+  constructor(egress: Egress, site: string, provider: string | undefined, hosts: TargetHost[], verifyTls = false) {
     this.egress = egress;
     this.site = site;
     this.provider = provider;
     this.hosts = hosts;
-    this.key = readyQueueKey(egress.key, site);
+    this.verifyTls = verifyTls;
+    // Domains of one site with and without an enforced MTA-STS policy get separate queues
+    // (their connections differ) but share the site's shaping and connection slots.
+    this.key = readyQueueKey(egress.key, site) + (verifyTls ? ' [mta-sts]' : '');
   }
 
   get size(): number {

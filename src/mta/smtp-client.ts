@@ -1,6 +1,7 @@
 // One outbound SMTP connection on nodemailer's SMTPConnection: binds the egress IP as the
 // source address, greets with its HELO name, STARTTLS per policy, and turns every result
 // into a plain outcome (reply or error kind) the delivery loop can decide on.
+import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { DeliveryErrorKind, SmtpReply } from './policy/retry.ts';
@@ -17,6 +18,8 @@ export interface ConnectOptions {
   localAddress?: string | undefined;
   helo: string;
   tls: TlsPolicy;
+  /** MTA-STS enforce: STARTTLS required and the certificate must be valid for hostName */
+  verifyTls?: boolean;
   connectTimeoutMs?: number;
   socketTimeoutMs?: number;
 }
@@ -40,6 +43,7 @@ function errorKind(err: NmError): DeliveryErrorKind {
   if (c === 'ECONNRESET' || c === 'EPIPE') return 'connection-reset';
   if (c === 'ENETUNREACH' || c === 'EHOSTUNREACH' || c === 'EADDRNOTAVAIL') return 'network-unreachable';
   if (c === 'ETIMEDOUT') return err.timeoutType === 'CONNECT_TIMEOUT' ? 'connection-timeout' : 'command-timeout';
+  if (/certificate|self[- ]signed|unable to verify|altnames/i.test(err.message)) return 'tls-certificate';
   if (c === 'ETLS') return /STARTTLS/i.test(err.message) && /not|support/i.test(err.message) ? 'tls-unavailable' : 'tls-handshake';
   if (c === 'EDNS') return 'dns-temporary';
   if (/ECONNREFUSED/.test(err.message)) return 'connection-refused';
@@ -49,6 +53,10 @@ function errorKind(err: NmError): DeliveryErrorKind {
 }
 
 function toResult(err: NmError, closed: boolean): SmtpResult {
+  if (err.command === 'STARTTLS' || (err.code === 'ETLS' && !err.responseCode)) {
+    // TLS demanded (policy or MTA-STS) but refused or broken: the peer's fault, not the message's.
+    return { ok: false, error: /certificate|self[- ]signed|unable to verify|altnames/i.test(err.message) ? 'tls-certificate' : err.response ? 'tls-unavailable' : 'tls-handshake', text: err.response ?? err.message, closed: true };
+  }
   if (err.response && err.responseCode) {
     const reply = parseReply(err.response) ?? { code: err.responseCode, text: err.response };
     // 421 closes the session (RFC 5321 §3.8); so does anything the library had to abort.
@@ -72,13 +80,13 @@ export class OutboundConnection {
       name: opts.helo,
       localAddress: opts.localAddress,
       // The MX name, not the IP, is what a certificate would name (SNI).
-      servername: opts.hostName,
-      ignoreTLS: opts.tls === 'disabled',
-      requireTLS: opts.tls === 'required',
-      opportunisticTLS: opts.tls === 'opportunistic',
+      servername: isIP(opts.hostName) ? undefined : opts.hostName,
+      ignoreTLS: opts.tls === 'disabled' && !opts.verifyTls,
+      requireTLS: opts.tls === 'required' || opts.verifyTls === true,
+      opportunisticTLS: opts.tls === 'opportunistic' && !opts.verifyTls,
       // Opportunistic TLS between MTAs does not verify certificates (RFC 7435); MTA-STS
       // enforce is what demands a valid one.
-      tls: { rejectUnauthorized: false },
+      tls: opts.verifyTls ? { rejectUnauthorized: true } : { rejectUnauthorized: false },
       connectionTimeout: opts.connectTimeoutMs ?? 30_000,
       greetingTimeout: opts.connectTimeoutMs ?? 30_000,
       socketTimeout: opts.socketTimeoutMs ?? 120_000,

@@ -176,6 +176,13 @@ async function main() {
   const ourAuc = rocAuc(ours, labels);
   const our5 = confusion(ours, labels, 5.0);
   console.log(`relais        n=${n} auc=${f3(ourAuc)} at 5.0: precision=${f3(our5.precision)} recall=${f3(our5.recall)} fpr=${f3(our5.fpr)} (${Math.round(n / oursSecs)} msg/s)`);
+  // per-group view: where the misses (spam groups) and false positives (ham groups) are
+  const groups = [...new Set(samples.map((s) => s.group))].sort();
+  for (const g of groups) {
+    const idx = samples.flatMap((s, i) => (s.group === g ? [i] : []));
+    const flagged = (scores: number[]) => idx.filter((i) => scores[i] >= 5.0).length / idx.length;
+    console.log(`  ${g.padEnd(12)} n=${String(idx.length).padStart(5)} flagged at 5.0: relais ${f3(flagged(ours))}${sa ? ` spamassassin ${f3(flagged(sa))}` : ''}`);
+  }
   let tail = '';
   if (sa) {
     const saAuc = rocAuc(sa, labels);

@@ -191,3 +191,80 @@ test('Microsoft NDRs are read with the meaning Microsoft documents', () => {
   }
   assert.deepEqual(wrong, []);
 });
+
+// Gmail / Google Workspace replies as Google's "SMTP error messages" reference words them, from a
+// Google MX. Not from the evaluation corpus.
+const GOOGLE: [string, string][] = [
+  ['451 4.7.24 The SPF record of the sending domain has one or more suspicious entries. To protect our users from spam, mail sent from your IP address has been temporarily rate limited.', 'authfailure'],
+  ['421 4.7.26 This mail has been rate limited because it is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM.', 'authfailure'],
+  ['550 5.7.26 This message fails to pass SPF checks for an SPF record with a hard fail policy (-all).', 'authfailure'],
+  ["451 4.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy, but temporary DNS failures prevent authentication.", 'authfailure'],
+  ['550 5.7.26 This message does not have authentication information or fails to pass authentication checks (SPF or DKIM).', 'authfailure'],
+  ["421 4.7.27 Your email has been rate limited because SPF authentication didn't pass for this message. Gmail requires all bulk email senders to authenticate their email with SPF.", 'authfailure'],
+  ["421 4.7.30 Your email has been rate limited because DKIM authentication didn't pass for this message. Gmail requires all email bulk senders to authenticate their email with DKIM.", 'authfailure'],
+  ['550 5.7.30 This mail has been blocked because DKIM does not pass. Gmail requires all large senders to authenticate with DKIM.', 'authfailure'],
+  ["421 4.7.32 Your email has been rate limited because the From: header (RFC5322) in this message isn't aligned with either the authenticated SPF or DKIM organizational domain.", 'authfailure'],
+  ["421 4.7.40 Your email has been rate limited because the sending domain doesn't have a DMARC record, or the DMARC record doesn't specify a DMARC policy. Gmail requires all bulk email senders to add a DMARC record to their sending domain.", 'authfailure'],
+  ['421 4.7.0 This message is suspicious due to the very low reputation of the sending IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited.', 'badreputation'],
+  ['550 5.7.1 Our system has detected that this message is likely suspicious due to the very low reputation of the sending domain. To best protect our users from spam, the message has been blocked.', 'badreputation'],
+  ['421 4.7.0 IP not in whitelist for RCPT domain, closing connection.', 'blocked'],
+  ['421 4.7.0 Try again later, closing connection.', 'blocked'],
+  ['501 5.5.4 HELO/EHLO argument is invalid.', 'blocked'],
+  ['421 4.7.28 Gmail has detected an unusual rate of mail originating from your IP address 192.0.2.1. To protect our users from spam, mail has been temporarily rate limited.', 'blocked'],
+  ['550 5.7.28 There is an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been blocked.', 'blocked'],
+  ["552 5.2.3 Your message exceeded Google's message size limits.", 'emailtoolarge'],
+  ["552 5.3.4 The number of attachments (120) exceeds Google's limit of 100 attachments.", 'emailtoolarge'],
+  ["552 5.3.4 The size of the Subject header value (20000 bytes) exceeds Google's limit of 10000 bytes per individual header size.", 'emailtoolarge'],
+  ['421 4.7.0 Connection expired, try reconnecting.', 'expired'],
+  ['451 4.4.2 Timeout - closing connection.', 'expired'],
+  ['530 5.7.0 Must issue a STARTTLS command first.', 'failedstarttls'],
+  ['421 4.7.0 TLS required for RCPT domain, closing connection.', 'failedstarttls'],
+  ["421 4.7.29 Your email has been rate limited because this message wasn't sent over a TLS connection. Gmail requires all bulk email senders to use TLS/SSL for SMTP connections.", 'failedstarttls'],
+  ["452 4.2.2 The recipient's inbox is out of storage space. Please direct the recipient to https://support.google.com/mail/?p=OverQuotaTemp", 'mailboxfull'],
+  ['452 4.2.2 The email account that you tried to reach is over quota.', 'mailboxfull'],
+  ['554 5.4.6 Message exceeded 50 hops, this may indicate a mail loop.', 'networkerror'],
+  ['550 5.7.0 Mail relay denied 192.0.2.1. Invalid credentials for relay for one of the domains in: example.com', 'norelaying'],
+  ["550 5.7.1 Invalid credentials for relay 192.0.2.1. The IP address you've registered in your Workspace SMTP Relay service doesn't match the domain of the account this email is being sent from.", 'norelaying'],
+  ["550 5.7.1 The IP you're using to send mail is not authorized to send email directly to our servers. Use the SMTP relay at your service provider instead.", 'norelaying'],
+  ['550 5.7.1 Messages missing a valid address in the From: header, or having no From: header, are not accepted.', 'notcompliantrfc'],
+  ['550 5.7.1 This message is not RFC 5322 compliant because it has duplicate headers.', 'notcompliantrfc'],
+  ['550 5.7.1 Messages missing a valid Message-ID: header are not accepted.', 'notcompliantrfc'],
+  ['550 5.7.1 The message contains a unicode character in a disallowed header.', 'notcompliantrfc'],
+  ['550 5.7.1 Encoded-word syntax is not permitted in message header Subject.', 'notcompliantrfc'],
+  ['554 5.6.0 Mail message is malformed. Not accepted.', 'notcompliantrfc'],
+  ['552 5.7.0 Our system detected an illegal attachment on your message.', 'policyviolation'],
+  ['552 5.7.0 This message was blocked because its content presents a potential security issue.', 'policyviolation'],
+  ['550 5.7.1 The user or domain that you are sending to (or from) has a policy that prohibited the mail that you sent.', 'policyviolation'],
+  ['421 4.7.28 Gmail has detected this message exceeded its quota for sending messages with the same Message-ID:.', 'policyviolation'],
+  ['550 5.7.0 Mail Sending denied. This error occurs if the sender account is disabled or not registered within your Google Workspace domain.', 'rejected'],
+  ['421 4.7.0 The IP address sending this message does not have a PTR record, or the corresponding forward DNS entry does not point to the sending IP.', 'requireptr'],
+  ['550 5.7.1 This message does not meet IPv6 sending guidelines regarding PTR records and authentication.', 'requireptr'],
+  ['550 5.7.25 The sending IP does not match the IP address of the hostname specified in the pointer (PTR) record.', 'requireptr'],
+  ['454 4.7.0 Too many login attempts, please try again later.', 'securityerror'],
+  ['530 5.7.0 Authentication Required.', 'securityerror'],
+  ['535 5.7.8 Username and Password not accepted.', 'securityerror'],
+  ['421 4.7.0 This message is suspicious due to the nature of the content or the links within. To best protect our users from spam, the message has been blocked.', 'spamdetected'],
+  ['550 5.7.1 Our system has detected that this message is likely unsolicited mail.', 'spamdetected'],
+  ['450 4.2.1 The user you are trying to contact is receiving mail too quickly. Please resend your message at a later time.', 'ratelimited'],
+  ['450 4.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered.', 'ratelimited'],
+  ['550 5.4.5 Daily user sending limit exceeded.', 'ratelimited'],
+  ['550 5.7.1 Daily SMTP relay limit exceeded for user.', 'ratelimited'],
+  ['550 5.2.1 The email account that you tried to reach is inactive.', 'suspend'],
+  ['550 5.2.1 The email account that you tried to reach is disabled.', 'suspend'],
+  ['503 5.5.1 Bad sequence of commands.', 'syntaxerror'],
+  ['502 5.5.1 Unrecognized command.', 'syntaxerror'],
+  ['421 4.3.0 Temporary System Problem. Try again later.', 'systemerror'],
+  ['451 4.3.0 Mail server temporarily rejected message.', 'systemerror'],
+  ['451 4.3.0 Multiple destination domains per transaction is unsupported. Please try again.', 'systemerror'],
+  ['452 4.5.3 Your message has too many recipients.', 'ratelimited'],
+  ['550 5.1.1 The email account that you tried to reach does not exist.', 'userunknown'],
+];
+
+test('Google replies are read with the meaning Google documents', () => {
+  const wrong: string[] = [];
+  for (const [text, want] of GOOGLE) {
+    const got = classifyReply({ text, hosts: ['gmail-smtp-in.l.google.com'] }).reason;
+    if (got !== want) wrong.push(`${want} <- ${got}: ${text}`);
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -268,3 +268,28 @@ test('Google replies are read with the meaning Google documents', () => {
   }
   assert.deepEqual(wrong, []);
 });
+
+// Yahoo / AOL replies as Yahoo's sender error-code page words them (RCPT time, Yahoo MX).
+const YAHOO: [string, string][] = [
+  ['550 5.7.9 This mail has been blocked because the sender is unauthenticated. Yahoo requires all senders to authenticate with either SPF or DKIM.', 'authfailure'],
+  ["553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.25, because the ip is in Spamhaus's list; see http://postmaster.yahoo.com/550-bl23.html", 'blocked'],
+  ['553 5.7.1 [BL23] Connections not accepted from IP addresses on Spamhaus XBL; see http://postmaster.yahoo.com/errors/550-bl23.html [550]', 'blocked'],
+  ['550 relaying denied for <someone@yahoo.com>', 'norelaying'],
+  ['554 5.7.9 Message not accepted for policy reasons. See https://postmaster.yahooinc.com/error-codes', 'policyviolation'],
+  ['451 Message temporarily deferred due to unresolvable RFC.5321 from domain. See https://senders.yahooinc.com/error-codes#unresolvable-from-domain', 'rejected'],
+  ['450 User is receiving mail too quickly', 'ratelimited'],
+  ['554 delivery error: dd someone@yahoo.com is no longer valid. [-20] - mta1010.mail.bf1.yahoo.com', 'suspend'],
+  ['554 30 Sorry, your message to someone@aol.jp cannot be delivered. This mailbox is disabled (554.30)', 'suspend'],
+  ['421 Max message per connection reached, closing transmission channel', 'ratelimited'],
+  ["554 delivery error: dd This user doesn't have a yahoo.com account (someone@yahoo.com) [0] - mta1001.mail.gq1.yahoo.com", 'userunknown'],
+  ['552 1 Requested mail action aborted, mailbox not found', 'userunknown'],
+];
+
+test('Yahoo replies are read with the meaning Yahoo documents', () => {
+  const wrong: string[] = [];
+  for (const [text, want] of YAHOO) {
+    const got = classifyReply({ text, hosts: ['mta5.am0.yahoodns.net'], command: 'RCPT' }).reason;
+    if (got !== want) wrong.push(`${want} <- ${got}: ${text}`);
+  }
+  assert.deepEqual(wrong, []);
+});

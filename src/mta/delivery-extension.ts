@@ -2,7 +2,9 @@
 // servers, static routes from the config and the store, operator shaping overrides from
 // <dataDir>/shaping.json, and the spool's callback to wake the loop when mail arrives.
 import { existsSync, readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { Gauge } from 'prom-client';
 import { ConfigError } from '../core/errors.ts';
 import { createDnsResolver } from '../dns/node-resolver.ts';
 import { nodeExtensions, type RunningNode } from '../runtime/relais-node.ts';
@@ -35,6 +37,12 @@ export function loadShapingOverrides(dataDir: string): ShapingPolicy {
   return createShaping(parsed);
 }
 
+/** Addresses this host can bind: its interfaces, plus all of 127.0.0.0/8 (Linux routes it to lo). */
+export function localAddressCheck(): (ip: string) => boolean {
+  const mine = new Set(Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((a) => a.address)));
+  return (ip) => mine.has(ip) || ip.startsWith('127.') || ip === '::1';
+}
+
 export async function startDelivery(node: RunningNode, opts: { signerFor?: SignerLookup; shaping?: ShapingPolicy } = {}): Promise<DeliveryLoop> {
   const cfg = node.config;
   const resolver = createDnsResolver(cfg.dnsServers.length > 0 ? { servers: cfg.dnsServers } : {});
@@ -48,7 +56,13 @@ export async function startDelivery(node: RunningNode, opts: { signerFor?: Signe
     shaping: opts.shaping ?? loadShapingOverrides(cfg.dataDir),
     signerFor: opts.signerFor ?? ((domain) => deliverySeams.signerFor?.(domain)),
     weightOf: deliverySeams.weightOf,
+    isLocal: localAddressCheck(),
+    onEvent: (e) => {
+      const outcome = { delivery: 'sent', deferral: 'deferred', bounce: 'bounced', expiration: 'expired' }[e.type as string];
+      if (outcome) node.metrics.deliveries.inc({ outcome });
+    },
   });
+  registerQueueGauges(node, loop);
   await loop.start();
   const previous = node.spool.onSpooled;
   node.spool.onSpooled = (batch) => {
@@ -57,6 +71,27 @@ export async function startDelivery(node: RunningNode, opts: { signerFor?: Signe
   };
   loops.set(node.store, loop);
   return loop;
+}
+
+function registerQueueGauges(node: RunningNode, loop: DeliveryLoop): void {
+  const registry = node.metrics.registry;
+  if (registry.getSingleMetric('relais_ready_queue_messages')) return;
+  new Gauge({
+    name: 'relais_ready_queue_messages',
+    help: 'Messages held in memory by ready queues of this node (egress IP -> site)',
+    registers: [registry],
+    collect() {
+      this.set(loop.snapshot().held);
+    },
+  });
+  new Gauge({
+    name: 'relais_smtp_connections_open',
+    help: 'Outbound SMTP connections open on this node',
+    registers: [registry],
+    collect() {
+      this.set(loop.snapshot().queues.reduce((n, q) => n + q.connections, 0));
+    },
+  });
 }
 
 nodeExtensions.push(async (node) => {

@@ -294,3 +294,26 @@ test('STARTTLS is used when offered (opportunistic) and the event records TLS ve
     await h.stop();
   }
 });
+
+test("a suspended tenant's mail waits in the queue; other tenants flow", async () => {
+  let suspended = 0;
+  const h = await harness(await freshSqlite(), {
+    setup: async (store) => {
+      suspended = (await createTenant(store, 'Abuser')).id;
+      await store.db.updateTable('tenants').set({ status: 'suspended' }).where('id', '=', suspended).execute();
+    },
+  });
+  try {
+    await enqueue(h.store, { tenantId: suspended, recipients: ['held@example.net'] });
+    await enqueue(h.store, { tenantId: h.tenant, recipients: ['fine@example.net'] });
+    h.loop.wake();
+    await waitFor('fine delivered', () => h.rx.messages.length === 1);
+    await waitFor('held handed back', () => h.loop.stats.released >= 1);
+    assert.deepEqual(h.rx.messages.map((m) => m.to[0]), ['fine@example.net']);
+    const held = await h.store.db.selectFrom('messages').selectAll().where('recipient', '=', 'held@example.net').executeTakeFirstOrThrow();
+    assert.equal(held.status, 'queued');
+    assert.equal(Number(held.attempts), 0);
+  } finally {
+    await h.stop();
+  }
+});

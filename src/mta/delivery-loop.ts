@@ -41,6 +41,8 @@ export interface DeliveryOptions {
   /** DKIM signer for a From domain, undefined = send unsigned */
   signerFor?: SignerLookup;
   weightOf?: WeightOf;
+  /** whether this node can send from an egress IP (default: every IP is local) */
+  isLocal?: (ip: string) => boolean;
   /** MTA-STS discovery (RFC 8461) for MX destinations; undefined/null = not enforced */
   mtaSts?: MtaStsIo | null;
   /** port for MX hosts (25; tests point it elsewhere) */
@@ -78,6 +80,7 @@ export class DeliveryLoop {
   readonly #configRoutes: RouteEntry[];
   readonly #automation: AutomationEngine | undefined;
   #selector: EgressSelector | undefined;
+  #suspended = new Set<number>();
   #topologyAt = 0;
   #timer: NodeJS.Timeout | undefined;
   #leaseTimer: NodeJS.Timeout | undefined;
@@ -167,7 +170,8 @@ export class DeliveryLoop {
 
   async #refreshTopology(): Promise<void> {
     const topo = await loadTopology(this.#o.store);
-    this.#selector = new EgressSelector(topo, { defaultHelo: this.#o.hostname, weightOf: this.#o.weightOf });
+    this.#selector = new EgressSelector(topo, { defaultHelo: this.#o.hostname, weightOf: this.#o.weightOf, isLocal: this.#o.isLocal });
+    this.#suspended = new Set(topo.suspendedTenants);
     const stored = topo.routes.map((r) => parseRouteSetting(`${r.domain}=${r.target}`));
     this.#dest.setRoutes([...this.#configRoutes, ...stored]);
     this.#topologyAt = Date.now();
@@ -223,6 +227,11 @@ export class DeliveryLoop {
         const result = { ok: false as const, error: dest.error, text: dest.text };
         const ctx: AttemptContext = { mx: null, mxAddress: null, ip: null, helo: this.#o.hostname, site: m.recipientDomain, tls: null };
         this.#finish(undefined, attemptOutcome({ msg: m, result, ctx, retry: this.#shaping.shapingFor(m.recipientDomain).retry, now }));
+        continue;
+      }
+      if (this.#suspended.has(m.tenantId)) {
+        // An operator-suspended tenant's mail waits (it is not lost) until reactivation.
+        release(m.id, now + (this.#o.holdMs ?? 60_000));
         continue;
       }
       const choice = selector.choose(m.tenantId, m.stream);

@@ -25,11 +25,19 @@ export class EgressSelector {
   readonly #sharedByStream = new Map<string, Pool[]>();
   readonly #sharedAny: Pool[] = [];
   readonly #unpooled: EgressIp[];
+  /** IPs configured but held by another node */
+  readonly #remote = new Set<string>();
   readonly #defaultHelo: string;
   readonly #weightOf: WeightOf;
   readonly #rng: () => number;
 
-  constructor(topology: Topology, opts: { defaultHelo: string; weightOf?: WeightOf; rng?: () => number }) {
+  /**
+   * isLocal: whether this node can bind the address. On a cluster each node sends only from
+   * the egress IPs it holds; messages whose pool has none here wait for a node that does.
+   */
+  constructor(topology: Topology, opts: { defaultHelo: string; weightOf?: WeightOf; rng?: () => number; isLocal?: (ip: string) => boolean }) {
+    const local = opts.isLocal;
+    for (const i of topology.ips) if (local && !local(i.ip)) this.#remote.add(i.ip);
     this.#byIp = new Map(topology.ips.map((i) => [i.ip, i]));
     this.#defaultHelo = opts.defaultHelo;
     this.#weightOf = opts.weightOf ?? ((ip) => ip.weight);
@@ -48,7 +56,7 @@ export class EgressSelector {
   }
 
   #draw(ips: EgressIp[], pool: string | null): Egress | undefined {
-    const cands = ips.filter((i) => i.status === 'active').map((i) => ({ ip: i.ip, weight: this.#weightOf(i), row: i }));
+    const cands = ips.filter((i) => i.status === 'active' && !this.#remote.has(i.ip)).map((i) => ({ ip: i.ip, weight: this.#weightOf(i), row: i }));
     const c = pickEgressIp(cands, this.#rng);
     return c ? { ip: c.ip, helo: c.row.helo, key: c.ip, pool } : undefined;
   }
@@ -61,17 +69,18 @@ export class EgressSelector {
     const own = this.#dedicated.get(tenantId);
     if (own) {
       const e = this.#draw(this.#poolIps(own), own.name);
-      return e ? { kind: 'ok', egress: e } : { kind: 'hold', why: `dedicated pool ${own.name} has no active egress IP` };
+      return e ? { kind: 'ok', egress: e } : { kind: 'hold', why: `dedicated pool ${own.name} has no active egress IP on this node` };
     }
     for (const pools of [this.#sharedByStream.get(stream) ?? [], this.#sharedAny]) {
       if (pools.length === 0) continue;
       const e = this.#draw(pools.flatMap((p) => this.#poolIps(p)), pools[0].name);
       if (e) return { kind: 'ok', egress: e };
-      return { kind: 'hold', why: `shared pool ${pools[0].name} for ${stream} has no active egress IP` };
+      return { kind: 'hold', why: `shared pool ${pools[0].name} for ${stream} has no active egress IP on this node` };
     }
     if (this.#unpooled.length > 0) {
       const e = this.#draw(this.#unpooled, null);
       if (e) return { kind: 'ok', egress: e };
+      if (this.#unpooled.some((i) => this.#remote.has(i.ip))) return { kind: 'hold', why: 'the unpooled egress IPs are on other nodes' };
     }
     // No pool serves this message (or only other tenants' dedicated ones, which are never
     // borrowed): the host's own address.

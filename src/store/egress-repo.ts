@@ -173,9 +173,16 @@ export interface Topology {
   ips: EgressIp[];
   pools: Pool[];
   routes: Route[];
+  /** tenants whose mail is held (status suspended) */
+  suspendedTenants: number[];
 }
 
 export async function loadTopology(store: Store): Promise<Topology> {
-  const [ips, pools, routes] = await Promise.all([listEgressIps(store), listPools(store), listRoutes(store)]);
-  return { ips, pools, routes };
+  const [ips, pools, routes, suspended] = await Promise.all([
+    listEgressIps(store),
+    listPools(store),
+    listRoutes(store),
+    store.db.selectFrom('tenants').select('id').where('status', '=', 'suspended').execute(),
+  ]);
+  return { ips, pools, routes, suspendedTenants: suspended.map((t) => Number(t.id)) };
 }

@@ -217,13 +217,17 @@ export class WebhookDispatcher {
     url = url.replace(/\/\/[^@/]*@/, '//'); // never store credentials from the URL
     const head = rows[0];
     const firstFailure = head.firstFailureAt ?? later;
+    let turnedFailing = false;
     if (ep.status === 'active' && later - firstFailure >= ep.retryHours * 3_600_000) {
+      turnedFailing = true;
       ep.status = 'failing';
       ep.failingSince = later;
       this.lastPrimaryProbe.set(ep.id, later);
     }
     await setEndpointState(this.o.store, ep.id, { last_error: `${url}: ${error}`.slice(0, 500), ...(ep.status === 'failing' ? { status: 'failing', failing_since: ep.failingSince } : {}) }, later);
-    const delay = ep.status === 'failing' && !ep.backupUrl ? this.o.failingProbeMs : retryDelay(head.attempts + 1, this.o.backoff);
+    // Just given up on the primary and a backup exists: hand the events to the backup at
+    // once instead of after another (possibly hours-long) backoff step.
+    const delay = turnedFailing && ep.backupUrl ? 0 : ep.status === 'failing' && !ep.backupUrl ? this.o.failingProbeMs : retryDelay(head.attempts + 1, this.o.backoff);
     await markAttemptFailed(this.o.store, rows, later + delay, error, later);
     return false;
   }

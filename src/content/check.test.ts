@@ -79,6 +79,11 @@ const RULE_CASES: { rule: string; input: Parameters<typeof checkContent>[0]; con
   { rule: 'FROM_DISPLAY_ADDR', input: { subject: 'x', text: 'hi', from: '"service@bank.example" <x@evil.example>' }, control: { subject: 'x', text: 'hi', from: '"Bank Service" <x@bank.example>' } },
   { rule: 'ATTACH_DANGEROUS', input: { subject: 'x', text: 'see attached', attachments: [{ filename: 'invoice.pdf.exe', contentType: 'application/octet-stream', size: 1000 }] }, control: { subject: 'x', text: 'see attached', attachments: [{ filename: 'invoice.pdf', contentType: 'application/pdf', size: 1000 }] } },
   { rule: 'EMPTY_MESSAGE', input: { subject: 'x', text: '' }, control: { subject: 'x', text: 'Hello there friend' } },
+  { rule: 'BODY_BIG_MONEY', input: { subject: 'x', text: 'You will receive US$ 25,000,000 within days.' }, control: { subject: 'x', text: 'Your order total is $25.00.' } },
+  { rule: 'PRIORITY_HIGH', input: { subject: 'x', text: 'hello', headers: { 'X-Priority': '1 (Highest)' } }, control: { subject: 'x', text: 'hello', headers: { 'X-Priority': '3 (Normal)' } } },
+  { rule: 'SUBJ_DECORATED', input: { subject: '*** Big news ***', text: 'hello' }, control: { subject: 'Big news', text: 'hello' } },
+  { rule: 'SUBJ_TRAILING_ID', input: { subject: 'Lower your rates        8412', text: 'hello' }, control: { subject: 'Your order 8412', text: 'hello' } },
+  { rule: 'BODY_CAPS_WORDS', input: { subject: 'x', text: 'This is AMAZING and FREE and you MUST ACT NOW because ONLY TODAY the PRICE is LOW for EVERY CUSTOMER here.' }, control: { subject: 'x', text: 'This is a normal sentence with one NASA acronym and nothing shouted in it at all today.' } },
   { rule: 'SUBJ_MISSING', input: { subject: '', text: 'Hello there' }, control: { subject: 'Hello', text: 'Hello there' } },
 ];
 

@@ -111,6 +111,9 @@ function bodyRules(ctx: RuleContext, out: Finding[]): void {
   }
   const money = /[$€£]\s*[$€£]\s*[$€£]/.exec(body);
   if (money) out.push({ rule: 'BODY_MONEY_SIGNS', part: ctx.bodyPart, offset: money.index, matched: money[0] });
+  // "$25,000,000", "€ 1.500.000", "US$ 10 million": promises of big sums
+  const big = /(?:[$€£]|US\$|USD|EUR)\s?\d{1,3}(?:[,.]\d{3}){2,}|(?:[$€£]|US\$)\s?\d+(?:[.,]\d+)?\s?(?:million|millionen|miljoen|millions|billion|milliarden?|miljard)/i.exec(body.length > 500_000 ? body.slice(0, 500_000) : body);
+  if (big) out.push({ rule: 'BODY_BIG_MONEY', part: ctx.bodyPart, offset: big.index, matched: big[0] });
   const words = ctx.bodyTokens.length + (ctx.textTokens && ctx.bodyPart === 'html' ? ctx.textTokens.length : 0);
   if (words < 3 && ctx.msg.attachments.length === 0) out.push({ rule: 'EMPTY_MESSAGE', part: 'message', offset: -1, matched: '' });
 }
@@ -208,6 +211,8 @@ function headerRules(ctx: RuleContext, out: Finding[]): void {
     if (!m.headers.has('date')) out.push({ rule: 'MISSING_DATE', part: 'headers', offset: -1, matched: '' });
     if (!m.headers.has('message-id')) out.push({ rule: 'MISSING_MID', part: 'headers', offset: -1, matched: '' });
   }
+  const prio = m.headers.get('x-priority') ?? m.headers.get('x-msmail-priority') ?? m.headers.get('importance') ?? m.headers.get('priority');
+  if (prio && /^\s*(1|2)\b|high|urgent/i.test(prio)) out.push({ rule: 'PRIORITY_HIGH', part: 'headers', offset: -1, matched: prio.slice(0, 40) });
   for (const issue of m.mimeIssues) {
     const n = Number(issue.detail);
     out.push({ rule: issue.rule as RuleId, part: 'message', offset: -1, matched: '', detail: issue.detail, n: Number.isFinite(n) ? n : undefined });

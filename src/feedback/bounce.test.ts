@@ -180,3 +180,23 @@ test('a refusal from Google Groups in any language is the group refusing the sen
   );
   assert.deepEqual(r.recipients.map((x) => [x.address, x.reason, x.hard]), [['team@googlegroups.com', 'rejected', false]]);
 });
+
+test('address lines followed by their error on the same line; quoted Message-IDs and pipe paths are not recipients', () => {
+  const r = parseBounce(
+    mail(
+      'From: MAILER-DAEMON@mx.example.net\nTo: sender@example.org\nSubject: Undelivered Mail Returned to Sender',
+      'A message that you sent could not be delivered to one or more of its recipients. This is a permanent error.\n\nann@example.co.jp Invalid Address, ERROR_CODE :550, ERROR_CODE :5.2.2 <ann@example.co.jp>... Mailbox Full\nbob@example.co.jp Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1 <bob@example.co.jp>... User Unknown, in reply to RCPT TO\n\nReceived:from mail.example.net by mx.example.net\nMessage-ID:<1234.5678@mail.example.net>\nDate:Fri, 12 Dec 2014 10:48:22 +0000\nSubject:Hello\n',
+    ),
+  );
+  assert.deepEqual(r.recipients.map((x) => [x.address, x.reason]), [
+    ['ann@example.co.jp', 'mailboxfull'],
+    ['bob@example.co.jp', 'userunknown'],
+  ]);
+  const q = parseBounce(
+    mail(
+      'From: MAILER-DAEMON@mx.example.net\nTo: sender@example.org\nSubject: Returned mail: see transcript for details',
+      '> Message-Id: <200904290210.1111@mx.example.jp>\n> The original message was received at Thu, 29 Apr 2009\n> ----- The following addresses had permanent fatal errors -----\n> failed to deliver to /home/user/.forward/carol@example.com: permission denied\n> carol@example.com (reason: 550 5.1.1 User unknown)\n',
+    ),
+  );
+  assert.deepEqual(q.recipients.map((x) => x.address), ['carol@example.com']);
+});

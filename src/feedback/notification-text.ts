@@ -14,7 +14,7 @@ const ORIGINAL_MARKERS = [
 ];
 
 const MESSAGE_HEADER_NAMES =
-  /^(?:return-path|received|message-id|from|subject|date|dkim-signature|mime-version|x-mailer|to|cc|reply-to|content-type|x-[\w-]+|delivered-to|authentication-results|arc-[\w-]+):[ \t]/i;
+  /^(?:return-path|received|message-id|from|subject|date|dkim-signature|mime-version|x-mailer|to|cc|reply-to|content-type|x-[\w-]+|delivered-to|authentication-results|arc-[\w-]+):(?:[ \t]|(?=[<\w]))/i;
 
 /** Index where a run of >= 3 message-header lines starts (the pasted original), or -1. */
 function headerRunStart(text: string): number {
@@ -70,7 +70,10 @@ export function addressesIn(text: string): string[] {
 }
 
 /** Mailbox names that are never the failed recipient. */
-const SYSTEM_LOCALPART = /^(?:mailer-daemon|postmaster|double-bounce|no-?reply|noreply|bounce[s]?|mail-daemon|mdaemon)$/i;
+const SYSTEM_LOCALPART = /^(?:mailer-daemon|postmaster|double-bounce|no-?reply|noreply|bounce[s]?|mail-daemon|mdaemon)$|^[/|]/i;
+
+/** Message-ID-like values (quoted headers of a returned or forwarded message) are not recipients. */
+const ID_HEADER_LINE = /^[>\s]*(?:message-id|references|in-reply-to|content-id|resent-message-id)[ \t]*:/i;
 
 export interface NoticeRecipient {
   address: string;
@@ -81,7 +84,7 @@ export interface NoticeRecipient {
 }
 
 /** A line that names one recipient and maybe the error: `<a@b>:`, `  a@b`, `a@b: host said ...`. */
-const RECIPIENT_LINE = /^[ \t]{0,40}(?:[*\-•][ \t]+)?(?:(?:failed |final |original |bad |invalid |unknown )?(?:recipient|address|addressee|to|rcpt(?: to)?|destinataire|empfänger)s?(?:\(s\))?[ \t]*:[ \t]*)?<?((?:"[^"]+"|[^\s<>@"():;,]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?[ \t]*(?:\(.*?\))?[ \t]*(?:(?:[:.]|\.\.\.|(?=\[))[ \t]*(.*))?$/i;
+const RECIPIENT_LINE = /^[ \t]{0,40}(?:[*\-•][ \t]+)?(?:(?:failed |final |original |bad |invalid |unknown )?(?:recipient|address|addressee|to|rcpt(?: to)?|destinataire|empfänger)s?(?:\(s\))?[ \t]*:[ \t]*)?<?((?:"[^"]+"|[^\s<>@"():;,]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,})(?!\.?[A-Za-z0-9-])>?[ \t]*(?:\(.*?\))?[ \t]*(?:(?:[:.]|\.\.\.|(?=\[))[ \t]*(.*)|[ \t]+(?=\S.*\b[45]\d\d\b)(.*))?$/i;
 
 /**
  * Finds the reported recipients in a notification. Addresses standing on their own line start
@@ -96,7 +99,7 @@ export function noticeRecipients(notice: string, exclude: Set<string>): NoticeRe
     if (!m) continue;
     const address = cleanAddress(m[1]);
     if (exclude.has(address.toLowerCase()) || SYSTEM_LOCALPART.test(address.split('@')[0])) continue;
-    starts.push({ line: i, address, rest: m[2] ?? '' });
+    starts.push({ line: i, address, rest: m[2] ?? m[3] ?? '' });
   }
   const out: NoticeRecipient[] = [];
   const seen = new Map<string, NoticeRecipient>();
@@ -122,9 +125,11 @@ export function noticeRecipients(notice: string, exclude: Set<string>): NoticeRe
     // error", Gmail's "Technical details of permanent failure").
     return out;
   }
+  const ids = new Set<string>();
+  for (const l of lines) if (ID_HEADER_LINE.test(l)) for (const a of addressesIn(l)) ids.add(a.toLowerCase());
   for (const a of addressesIn(notice)) {
     const key = a.toLowerCase();
-    if (exclude.has(key) || seen.has(key) || SYSTEM_LOCALPART.test(a.split('@')[0])) continue;
+    if (exclude.has(key) || seen.has(key) || ids.has(key) || SYSTEM_LOCALPART.test(a.split('@')[0])) continue;
     const r: NoticeRecipient = { address: a, text: notice.trim(), generic: true };
     seen.set(key, r);
     out.push(r);

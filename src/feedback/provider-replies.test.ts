@@ -293,3 +293,30 @@ test('Yahoo replies are read with the meaning Yahoo documents', () => {
   }
   assert.deepEqual(wrong, []);
 });
+
+// Apple iCloud Mail replies (support.apple.com/en-us/102322), RCPT time, iCloud MX.
+const APPLE: [string, string][] = [
+  ["554 5.7.1 Your message was rejected due to example.jp's DMARC policy. See https://support.apple.com/en-us/HT204137 for", 'authfailure'],
+  ['554 5.7.1 [HME1] This message was blocked for failing both SPF and DKIM authentication checks. See https://support.apple.com/en-us/HT204137', 'authfailure'],
+  ['550 5.7.0 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.1.2', 'blocked'],
+  ['550 5.7.1 Your email was rejected due to having a domain present in the Spamhaus DBL -- see https://www.spamhaus.org/dbl/', 'blocked'],
+  ['550 5.7.1 Mail from IP 192.0.2.1 was rejected due to listing in Spamhaus SBL. For details please see http://www.spamhaus.org/query/bl?ip=192.0.2.1', 'blocked'],
+  ['554 p00-smtpin001.me.com ESMTP not accepting connections', 'blocked'],
+  ['550 5.1.6 recipient no longer on server: someone@icloud.com', 'hasmoved'],
+  ['552 5.2.2 <someone@icloud.com>: user is over quota', 'mailboxfull'],
+  ['554 5.7.1 <someone@icloud.com>: Relay access denied', 'norelaying'],
+  ['550 5.7.1 [CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137', 'policyviolation'],
+  ['450 4.1.8 <sender@example.jp>: Sender address rejected: Domain not found', 'rejected'],
+  ['421 4.7.1 Messages to someone@icloud.com deferred due to excessive volume. Try again later - https://support.apple.com/en-us/HT204137', 'ratelimited'],
+  ['550 5.1.1 <someone@icloud.com>: inactive email address', 'userunknown'],
+  ['550 5.1.1 unknown or illegal alias: someone@icloud.com', 'userunknown'],
+];
+
+test('iCloud replies are classified by their phrase families', () => {
+  const wrong: string[] = [];
+  for (const [text, want] of APPLE) {
+    const got = classifyReply({ text, hosts: ['mx01.mail.icloud.com'], command: 'RCPT' }).reason;
+    if (got !== want) wrong.push(`${want} <- ${got}: ${text}`);
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -137,7 +137,7 @@ export const TEXT_RULES: TextRule[] = [
   // --- per-recipient or per-connection throttles
   {
     reason: 'ratelimited',
-    pattern: String.raw`is receiving mail (?:too quickly|at a rate)|max(?:imum)? (?:number of )?messages? per (?:connection|session) (?:reached|exceeded)`,
+    pattern: String.raw`is receiving mail (?:too quickly|at a rate)|deferred due to excessive volume|max(?:imum)? (?:number of )?messages? per (?:connection|session) (?:reached|exceeded)`,
     example: '450 4.2.1 The user you are trying to contact is receiving mail too quickly. Please resend your message at a later time.',
     source: 'Gmail, Yahoo',
   },
@@ -188,7 +188,7 @@ export const TEXT_RULES: TextRule[] = [
   // --- the envelope sender was refused
   {
     reason: 'rejected',
-    pattern: String.raw`purported responsible address|address that has been (?:blocked|blacklisted|banned)|(?:do not|don't|may not) have (?:the )?permission to post|group you tried to contact|sender (?:address )?(?:rejected|denied|refused|blocked|not allowed|unknown|invalid|verify failed|verification failed|is blacklisted|is banned)|(?:invalid|bad|unknown|unverified|forged|unauthori[sz]ed|disallowed) sender|domain of sender address .{0,80}(?:does not exist|not found|must resolve)|(?:domain of )?sender (?:address )?(?:domain )?(?:does not exist|must resolve|not found|has no)|mail from .{0,60}(?:rejected|refused|denied|not accepted)|(?:from|return|envelope|sender) (?:address|domain) (?:rejected|is not allowed|not accepted|denied|refused|invalid)|(?:your|the) (?:e-?mail )?address (?:has been|is) (?:blocked|blacklisted|banned)|(?:address|domain) .{0,40}(?:is )?in (?:my|our|the) (?:local )?(?:black|block) ?list|sender(?:'s)? (?:domain|address)? ?(?:is )?(?:on|in) (?:the |a |our )?(?:recipient's )?(?:black|block)\s?list|(?:blacklisted|blocked) (?:sender|from address)|sender is not (?:authorized|allowed)|reject(?:ed)? (?:by|due to) (?:the )?sender|null (?:sender|reverse[- ]path) (?:not|is not) allowed|rejected because (?:the )?(?:sender|from)`,
+    pattern: String.raw`purported responsible address|address that has been (?:blocked|blacklisted|banned)|(?:do not|don't|may not) have (?:the )?permission to post|group you tried to contact|sender (?:address )?(?:rejected|denied|refused|blocked|not allowed|unknown|invalid|verify failed|verification failed|is blacklisted|is banned)|(?:invalid|bad|unknown|unverified|forged|unauthori[sz]ed|disallowed) sender|domain of sender address .{0,80}(?:does not exist|not found|must resolve)|(?:domain of )?sender (?:address )?(?:domain )?(?:does not exist|must resolve|not found|has no)|mail from (?!(?:your |the )?(?:ip|host|server|client)\b|\[?\d).{0,60}(?:rejected|refused|denied|not accepted)|(?:from|return|envelope|sender) (?:address|domain) (?:rejected|is not allowed|not accepted|denied|refused|invalid)|(?:your|the) (?:e-?mail )?address (?:has been|is) (?:blocked|blacklisted|banned)|(?:address|domain) .{0,40}(?:is )?in (?:my|our|the) (?:local )?(?:black|block) ?list|sender(?:'s)? (?:domain|address)? ?(?:is )?(?:on|in) (?:the |a |our )?(?:recipient's )?(?:black|block)\s?list|(?:blacklisted|blocked) (?:sender|from address)|sender is not (?:authorized|allowed)|reject(?:ed)? (?:by|due to) (?:the )?sender|null (?:sender|reverse[- ]path) (?:not|is not) allowed|rejected because (?:the )?(?:sender|from)`,
     example: '553 5.1.8 <sender@example.invalid>... Domain of sender address sender@example.invalid does not exist',
     source: 'sendmail',
   },

@@ -266,7 +266,7 @@ test("automation: a TSS04-style reply slows the path to 1 message a minute on 1 
 test("an operator pause hands the site's messages back until it ends, without attempts", async () => {
   const h = await harness(await freshSqlite(), {});
   try {
-    const until = Date.now() + 60_000;
+    const until = Date.now() + 2000;
     await h.loop.pause('default', `route:127.0.0.1:${h.rx.port}`, until);
     await enqueue(h.store, { tenantId: h.tenant, recipients: ['a@example.net', 'b@example.net'] });
     h.loop.wake();
@@ -274,6 +274,9 @@ test("an operator pause hands the site's messages back until it ends, without at
     const rows = await h.store.db.selectFrom('messages').selectAll().execute();
     assert.ok(rows.every((r) => r.status === 'queued' && Number(r.attempts) === 0 && Number(r.next_attempt_at) === until && r.lease_owner === null));
     assert.equal(h.rx.connections, 0);
+    // When the window ends, delivery resumes by itself.
+    await waitFor('resumed', () => h.rx.messages.length === 2, 10_000);
+    assert.ok(Date.now() >= until);
   } finally {
     await h.stop();
   }
@@ -313,6 +316,41 @@ test("a suspended tenant's mail waits in the queue; other tenants flow", async (
     const held = await h.store.db.selectFrom('messages').selectAll().where('recipient', '=', 'held@example.net').executeTakeFirstOrThrow();
     assert.equal(held.status, 'queued');
     assert.equal(Number(held.attempts), 0);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('a dropped connection and a receiver slower than the command timeout both defer', async () => {
+  const h = await harness(await freshSqlite(), {
+    rx: { dropAtRcpt: ({ to }) => to.startsWith('drop'), dataDelayMs: 0 },
+    loop: { socketTimeoutMs: 400 },
+  });
+  const slow = await startReceiver({ dataDelayMs: 1500 });
+  try {
+    await addRoute(h.store, 'slow.example', `127.0.0.1:${slow.port}`);
+    h.loop.invalidateTopology();
+    await new Promise((r) => setTimeout(r, 200));
+    await enqueue(h.store, { tenantId: h.tenant, recipients: ['drop@example.net', 'x@slow.example'] });
+    h.loop.wake();
+    await waitFor('2 deferred', async () => (await statuses(h.store)).deferred === 2);
+    const d = new Map(h.events.filter((e) => e.type === 'deferral').map((e) => [e.recipient, JSON.parse(e.data)]));
+    assert.equal(d.get('drop@example.net').error, 'connection-reset');
+    assert.equal(d.get('x@slow.example').error, 'command-timeout');
+  } finally {
+    await h.stop();
+    await slow.close();
+  }
+});
+
+test('TLS policy "required": a receiver without STARTTLS gets nothing, the message defers', async () => {
+  const h = await harness(await freshSqlite(), { site: { tls: 'required' } });
+  try {
+    await enqueue(h.store, { tenantId: h.tenant, recipients: ['secret@example.net'] });
+    h.loop.wake();
+    await waitFor('deferred', async () => (await statuses(h.store)).deferred === 1);
+    assert.equal(h.rx.messages.length, 0);
+    assert.match(JSON.parse(h.events.find((e) => e.type === 'deferral')!.data).error, /^tls-/);
   } finally {
     await h.stop();
   }

@@ -53,6 +53,8 @@ export interface DeliveryOptions {
   pollMs?: number;
   topologyRefreshMs?: number;
   connectTimeoutMs?: number;
+  /** inactivity timeout per SMTP command (default 2 min) */
+  socketTimeoutMs?: number;
   /** hold a message this long when its pool has no usable IP */
   holdMs?: number;
   /** every event written (tests, metrics) */
@@ -362,6 +364,7 @@ export class DeliveryLoop {
         const conn = new OutboundConnection({
           address, port: h.port, hostName: h.host, localAddress: q.egress.ip, helo: q.egress.helo, tls: eff.tls, verifyTls: q.verifyTls,
           connectTimeoutMs: this.#o.connectTimeoutMs,
+          socketTimeoutMs: this.#o.socketTimeoutMs,
         });
         const r = await conn.connect();
         if (!r) return { conn, host: h.host, address };

@@ -26,6 +26,8 @@ export interface ReceiverOptions {
   dataDelayMs?: number;
   /** offer STARTTLS (default false: smtp-server's self-signed key works but costs time) */
   tls?: boolean;
+  /** drop the connection (no reply) at RCPT when this says so */
+  dropAtRcpt?: (ctx: { to: string; count: number }) => boolean;
 }
 
 export interface Receiver {
@@ -87,6 +89,13 @@ export async function startReceiver(opts: ReceiverOptions = {}): Promise<Receive
       live.set(p, (live.get(p) ?? 1) - 1);
     },
     onRcptTo(addr, session, cb) {
+      if (opts.dropAtRcpt?.({ to: addr.address, count: rcptCount + 1 })) {
+        rcptCount++;
+        // smtp-server keeps its connections in a Set; end this one's socket without a reply.
+        const conns = (server as unknown as { connections: Set<{ session: SMTPServerSession; _socket: { destroy(): void } }> }).connections;
+        for (const c of conns) if (c.session === session) c._socket.destroy();
+        return;
+      }
       const reply = rcpt?.({ to: addr.address, from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', peer: peerOf(session), count: ++rcptCount });
       if (reply && !reply.startsWith('2')) {
         r.refused.push({ to: addr.address, reply, peer: peerOf(session) });

@@ -320,3 +320,32 @@ test('iCloud replies are classified by their phrase families', () => {
   }
   assert.deepEqual(wrong, []);
 });
+
+// Tencent QQ Mail replies as its error list words them, RCPT time, QQ MX.
+const TENCENT: [string, string][] = [
+  ['550 SPF check failed. https://service.mail.qq.com/detail/122/72', 'authfailure'],
+  ['550 DMARC check failed. https://service.mail.qq.com/detail/122/72', 'authfailure'],
+  ['550 Suspected bounce attacks. https://service.mail.qq.com/detail/122/57', 'blocked'],
+  ['550 Suspected spam ip. https://service.mail.qq.com/detail/122/66', 'blocked'],
+  ['550 Connection denied. https://service.mail.qq.com/detail/122/170', 'blocked'],
+  ['550 Message too large. https://service.mail.qq.com/detail/122/168', 'emailtoolarge'],
+  ['550 Mail is rejected by recipients. https://service.mail.qq.com/detail/122/92', 'rejected'],
+  ['550 Spam is embedded in the email. https://service.mail.qq.com/detail/122/59', 'spamdetected'],
+  ['550 Mail content denied. https://service.mail.qq.com/detail/122/171', 'spamdetected'],
+  ['550 Frequency of receiving messages is limited. https://service.mail.qq.com/detail/122/1011', 'ratelimited'],
+  ['550 someone@qq.com is a deactivated mailbox', 'suspend'],
+  ['550 Bad address syntax. https://service.mail.qq.com/detail/122/167', 'syntaxerror'],
+  ['550 Ip frequency limited. https://service.mail.qq.com/detail/122/172', 'ratelimited'],
+  ['550 Domain frequency limited. https://service.mail.qq.com/detail/122/173', 'ratelimited'],
+  ['550 Connection frequency limited. https://service.mail.qq.com/detail/122/175', 'ratelimited'],
+  ['550 Mailbox not found. https://service.mail.qq.com/detail/122/169', 'userunknown'],
+];
+
+test('QQ Mail replies are read with the meaning Tencent documents', () => {
+  const wrong: string[] = [];
+  for (const [text, want] of TENCENT) {
+    const got = classifyReply({ text, hosts: ['mx1.qq.com'], command: 'RCPT' }).reason;
+    if (got !== want) wrong.push(`${want} <- ${got}: ${text}`);
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -397,6 +397,39 @@ export const HOST_RULES: HostRule[] = [
     exampleStatus: '4.3.2',
     docs: 'https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online',
   },
+  // Tencent (QQ Mail, Foxmail): its published error list (service.mail.qq.com/detail/122).
+  {
+    provider: 'Tencent',
+    hosts: ['qq.com', 'foxmail.com'],
+    pattern: String.raw`suspected bounce attacks|suspected spam ip`,
+    reason: 'blocked',
+    example: '550 Suspected spam ip. https://service.mail.qq.com/detail/122/66',
+    docs: 'https://service.mail.qq.com/detail/122',
+  },
+  {
+    provider: 'Tencent',
+    hosts: ['qq.com', 'foxmail.com'],
+    pattern: String.raw`mail is rejected by recipients`,
+    reason: 'rejected',
+    example: '550 Mail is rejected by recipients. https://service.mail.qq.com/detail/122/92',
+    docs: 'https://service.mail.qq.com/detail/122',
+  },
+  {
+    provider: 'Tencent',
+    hosts: ['qq.com', 'foxmail.com'],
+    pattern: String.raw`\b(?:ip|domain|sender|connection) frequency limited|frequency of receiving messages is limited`,
+    reason: 'ratelimited',
+    example: '550 Ip frequency limited. https://service.mail.qq.com/detail/122/172',
+    docs: 'https://service.mail.qq.com/detail/122',
+  },
+  {
+    provider: 'Tencent',
+    hosts: ['qq.com', 'foxmail.com'],
+    pattern: String.raw`bad address syntax`,
+    reason: 'syntaxerror',
+    example: '550 Bad address syntax. https://service.mail.qq.com/detail/122/167',
+    docs: 'https://service.mail.qq.com/detail/122',
+  },
   // Symantec/Broadcom Email Security.cloud (MessageLabs) validates recipients itself.
   {
     provider: 'MessageLabs',

@@ -208,7 +208,12 @@ export function providerCodeReason(text: string, hosts: string[] = []): { reason
     if (!hostInvolved(table.hosts, hosts, text)) continue;
     const code = m[1].toUpperCase();
     for (const c of table.codes) {
-      const hit = c.to ? /^\d+$/.test(code) && Number(code) >= Number(c.code) && Number(code) <= Number(c.to) : c.code.toUpperCase() === code;
+      const want = c.code.toUpperCase();
+      const hit = c.to
+        ? /^\d+$/.test(code) && Number(code) >= Number(c.code) && Number(code) <= Number(c.to)
+        : want.endsWith('*')
+          ? code.startsWith(want.slice(0, -1))
+          : want === code;
       if (hit) return { reason: c.reason, basis: `provider:${table.provider}:${code}` };
     }
   }

@@ -349,3 +349,12 @@ test('QQ Mail replies are read with the meaning Tencent documents', () => {
   }
   assert.deepEqual(wrong, []);
 });
+
+test('Comcast block codes are read by their documented prefix', () => {
+  const host = { hosts: ['mx1.comcast.net'] };
+  assert.equal(classifyReply({ text: '554 resimta-po-12v.sys.comcast.net comcast 192.0.2.1 found on one or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000010', ...host }).reason, 'blocked');
+  assert.equal(classifyReply({ text: '554 imta.comcast.net comcast 192.0.2.1 Comcast block for spam. Please see http://postmaster.comcast.net/smtp-error-codes.php#ES000001', ...host }).reason, 'blocked');
+  assert.equal(classifyReply({ text: '421 4.7.0 comcast 192.0.2.1 rate limited, see #RL000010', ...host }).reason, 'ratelimited');
+  // The same code shape from a host that is not Comcast's is not read as Comcast's.
+  assert.notEqual(classifyReply({ text: '421 4.7.0 try later RL000010', hosts: ['mx.example.net'] }).reason, 'ratelimited');
+});

@@ -16,7 +16,7 @@
 import type { Reason } from '../taxonomy.ts';
 
 export interface ProviderCode {
-  /** the code as written after the label (case-insensitive); with `to`, a numeric range */
+  /** the code as written after the label (case-insensitive); with `to`, a numeric range; `XX*` a prefix */
   code: string;
   to?: string;
   reason: Reason;
@@ -130,6 +130,18 @@ export const PROVIDER_CODES: ProviderCodeTable[] = [
       { code: 'IB104', reason: 'blocked', example: '554 Connection refused. This IP address is listed on the Spamhaus Block List (SBL). IB104 host smtp.secureserver.net' },
       { code: 'IB105', reason: 'blocked', example: '554 Connection refused. This IP address is listed on the Exploits Block List (XBL). IB105 host smtp.secureserver.net' },
       { code: 'IB106', reason: 'blocked', example: '554 Connection refused. This IP address is listed on the Policy Block List (PBL). IB106 host smtp.secureserver.net' },
+    ],
+  },
+  {
+    provider: 'Comcast (Xfinity)',
+    docs: 'https://postmaster.comcast.net/mail-error-codes.html (also xfinity.com/support/articles/email-errors)',
+    // "BL000010", "ES000001", "RL000001"; older replies used "BL006", "RL001".
+    label: String.raw`\b((?:bl|es|rl)\d{3,6})\b`,
+    hosts: ['comcast.net', 'xfinity.com'],
+    codes: [
+      { code: 'ES*', reason: 'blocked', example: '554 resimta-po-01v.sys.comcast.net comcast 192.0.2.1 Comcast block for spam. Please see http://postmaster.comcast.net/smtp-error-codes.php#ES000010' },
+      { code: 'BL*', reason: 'blocked', example: '554 resimta-ch2-05v.sys.comcast.net comcast 192.0.2.1 found on one or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000001' },
+      { code: 'RL*', reason: 'ratelimited', example: '421 resimta-h1p-02v.sys.comcast.net comcast 192.0.2.1 Too many sessions, rate limited. Please see http://postmaster.comcast.net/smtp-error-codes.php#RL000001' },
     ],
   },
   {

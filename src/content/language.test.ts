@@ -13,6 +13,10 @@ test('detectLanguage on short realistic sentences', () => {
     ['Nous avons préparé une nouvelle collection pour vous dans la boutique.', 'fr'],
     ['Your order has been shipped today and will be delivered tomorrow.', 'en'],
     ['We have put together a new collection for you in the shop.', 'en'],
+    ['Su pedido ha sido enviado hoy y llegará mañana a su casa.', 'es'],
+    ['Hemos preparado una nueva colección para usted en la tienda.', 'es'],
+    ['Il tuo ordine è stato spedito oggi e arriverà domani.', 'it'],
+    ['Abbiamo preparato per lei una nuova collezione nel negozio.', 'it'],
   ];
   for (const [text, want] of table) assert.equal(detectLanguage(tokenize(text)).lang, want, text);
 });

@@ -1,7 +1,7 @@
 // Language detection by function words: short, frequent words that are distinctive per
 // language. Reliable from a sentence or two on, fast (one set lookup per token), and easy
 // to extend: a new language needs one list here plus a lexicon and texts.
-import type { Token } from './tokens.ts';
+import { foldWord, type Token } from './tokens.ts';
 import type { Lang } from './types.ts';
 
 const FUNCTION_WORDS: Record<Lang, string> = {
@@ -9,10 +9,12 @@ const FUNCTION_WORDS: Record<Lang, string> = {
   nl: 'de het een en van ik je jij u uw is niet op te dat die zijn met voor er maar ook als bij nog wel naar hebben heeft wordt worden dit deze ons onze jullie zo uit om tot kunt kun wij we hier vandaag',
   de: 'der die das und ist nicht ein eine einen dem den des zu mit sich auf für von sie ihr ihre wir uns unser unsere ich du auch es als bei nach noch oder wird werden sind haben hat können hier diese dieser',
   fr: 'le la les et est un une des du de pas que qui pour dans sur avec vous votre vos nous notre nos ce cette ces il elle sont au aux par plus ou mais je tu se leur chez tout très',
+  es: 'el la los las y de del que en un una es por para con su sus se lo al como más pero este esta estos usted ustedes nosotros nuestro nuestra muy ya hay también fue han sido todos gracias',
+  it: 'il lo la i gli le e di del della che in un una è non per con su si ci come più ma questo questa questi lei noi nostro nostra molto già anche sono stato hanno alla dei delle al nel grazie',
 };
 
 const SETS = Object.fromEntries(
-  (Object.keys(FUNCTION_WORDS) as Lang[]).map((l) => [l, new Set(FUNCTION_WORDS[l].split(' '))]),
+  (Object.keys(FUNCTION_WORDS) as Lang[]).map((l) => [l, new Set(FUNCTION_WORDS[l].split(' ').map(foldWord))]),
 ) as Record<Lang, Set<string>>;
 const ORDER = Object.keys(FUNCTION_WORDS) as Lang[];
 

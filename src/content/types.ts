@@ -2,8 +2,8 @@
 // message every rule looks at (so rules never care whether input was MIME or parts).
 
 export type Stream = 'transactional' | 'marketing';
-export type Lang = 'en' | 'nl' | 'de' | 'fr';
-export const LANGS: readonly Lang[] = ['en', 'nl', 'de', 'fr'];
+export type Lang = 'en' | 'nl' | 'de' | 'fr' | 'es' | 'it';
+export const LANGS: readonly Lang[] = ['en', 'nl', 'de', 'fr', 'es', 'it'];
 
 export interface AttachmentInfo {
   filename: string;

@@ -71,6 +71,10 @@ let hsStrict = 0;
 const confusion = new Map<string, number>();
 const missFiles: string[] = [];
 const hsMisses: string[] = [];
+const half = [
+  { n: 0, ok: 0 },
+  { n: 0, ok: 0 },
+];
 const t0 = performance.now();
 for (const row of rows) {
   let res = cache.get(row.file);
@@ -99,6 +103,9 @@ for (const row of rows) {
   const ok = strict || (row.altReason !== undefined && got === row.altReason);
   if (strict) reasonStrict++;
   if (ok) reasonOk++;
+  // Held-out style check: agreement on alternate rows (a rule that helps only one half is suspect).
+  half[n % 2].n++;
+  if (ok) half[n % 2].ok++;
   else {
     const key = `${row.reason} -> ${got}`;
     confusion.set(key, (confusion.get(key) ?? 0) + 1);
@@ -120,6 +127,6 @@ for (const [k, v] of [...confusion.entries()].sort((a, b) => b[1] - a[1])) proce
 if (verbose) for (const m of missFiles) process.stdout.write(`  miss ${m}\n`);
 if (verbose) for (const m of hsMisses) process.stdout.write(`  hard/soft miss ${m}\n`);
 process.stdout.write(
-  `reason_agreement_strict=${(reasonStrict / n).toFixed(3)} hardsoft_agreement_strict=${(hsStrict / hsN).toFixed(3)} files=${cache.size} ms=${ms.toFixed(0)}\n`,
+  `reason_agreement_strict=${(reasonStrict / n).toFixed(3)} hardsoft_agreement_strict=${(hsStrict / hsN).toFixed(3)} reason_agreement_odd_rows=${(half[1].ok / half[1].n).toFixed(3)} reason_agreement_even_rows=${(half[0].ok / half[0].n).toFixed(3)} files=${cache.size} ms=${ms.toFixed(0)}\n`,
 );
 process.stdout.write(`reason_agreement=${(reasonOk / n).toFixed(3)} hardsoft_agreement=${(hsOk / hsN).toFixed(3)} n=${n}\n`);

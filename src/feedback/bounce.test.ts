@@ -200,3 +200,13 @@ test('address lines followed by their error on the same line; quoted Message-IDs
   );
   assert.deepEqual(q.recipients.map((x) => x.address), ['carol@example.com']);
 });
+
+test('a Google Workspace group on its own domain refusing a post is "rejected" too', () => {
+  const r = parseBounce(
+    mail(
+      'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nTo: sender@example.org\nSubject: Delivery Status Notification (Failure)\nX-Failed-Recipients: equipo@example.es\nContent-Type: text/plain; charset=utf-8',
+      'Hola, sender@example.org:\nEl grupo con el que has intentado ponerte en contacto (equipo) quizás no exista o no tienes permiso para publicar.\nVisita el Centro de ayuda en https://groups.google.com/support/.\nGracias,\nGoogle Groups\n',
+    ),
+  );
+  assert.deepEqual(r.recipients.map((x) => [x.address, x.reason]), [['equipo@example.es', 'rejected']]);
+});

@@ -477,6 +477,16 @@ export const HOST_RULES: HostRule[] = [
     reason: 'rejected',
     example: 'Hallo, Sie erhalten diese E-Mail, weil die Gruppe, die Sie kontaktieren möchten, möglicherweise nicht vorhanden ist.',
   },
+  // The same notice for a Google Workspace group on the organisation's own domain: Google's
+  // mailer reports it and the notice points to the Groups help centre, whatever the language.
+  {
+    provider: 'Google Groups',
+    hosts: ['googlemail.com', 'google.com'],
+    pattern: String.raw`groups\.google\.com/support|\bgoogle groups\b`,
+    fallbackOnly: true,
+    reason: 'rejected',
+    example: 'Hola: el grupo con el que has intentado ponerte en contacto quizás no exista. Visita el Centro de ayuda en https://groups.google.com/support/. Gracias, Google Groups',
+  },
 ];
 
 /**

@@ -8,9 +8,9 @@ const FUNCTION_WORDS: Record<Lang, string> = {
   en: 'the and of to is are was were you your for with this that have has not from will would be by on at or an it we our can if all they their what which there been more about when who',
   nl: 'de het een en van ik je jij u uw is niet op te dat die zijn met voor er maar ook als bij nog wel naar hebben heeft wordt worden dit deze ons onze jullie zo uit om tot kunt kun wij we hier vandaag',
   de: 'der die das und ist nicht ein eine einen dem den des zu mit sich auf für von sie ihr ihre wir uns unser unsere ich du auch es als bei nach noch oder wird werden sind haben hat können hier diese dieser',
-  fr: 'le la les et est un une des du de pas que qui pour dans sur avec vous votre vos nous notre nos ce cette ces il elle sont au aux par plus ou mais je tu se leur chez tout très',
+  fr: 'le la les et est un une des du de pas que qui pour dans sur avec vous votre vos nous notre nos ce cette ces il elle sont au aux par plus ou mais je tu se leur chez tout très été sera avez êtes était ont',
   es: 'el la los las y de del que en un una es por para con su sus se lo al como más pero este esta estos usted ustedes nosotros nuestro nuestra muy ya hay también fue han sido todos gracias',
-  it: 'il lo la i gli le e di del della che in un una è non per con su si ci come più ma questo questa questi lei noi nostro nostra molto già anche sono stato hanno alla dei delle al nel grazie',
+  it: 'il lo la gli le di del della che un una è non per con su si ci come più ma questo questa questi lei noi nostro nostra molto già anche sono stato hanno alla dei delle al nel grazie',
 };
 
 const SETS = Object.fromEntries(
@@ -40,6 +40,6 @@ export function detectLanguage(tokens: Token[], limit = 3000): LanguageGuess {
     total += counts[l];
     if (counts[l] > counts[best]) best = l;
   }
-  if (counts[best] < 2) return { lang: 'en', confidence: 0 };
+  if (counts[best] < 3) return { lang: 'en', confidence: 0 };
   return { lang: best, confidence: Math.round((counts[best] / total) * 100) / 100 };
 }

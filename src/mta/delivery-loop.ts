@@ -174,6 +174,8 @@ export class DeliveryLoop {
     const topo = await loadTopology(this.#o.store);
     this.#selector = new EgressSelector(topo, { defaultHelo: this.#o.hostname, weightOf: this.#o.weightOf, isLocal: this.#o.isLocal });
     this.#suspended = new Set(topo.suspendedTenants);
+    // Forget idle ready queues (one per egress IP -> site ever seen would grow without bound).
+    for (const [k, q] of this.#queues) if (q.size === 0 && q.workers === 0 && !q.pumpTimer) this.#queues.delete(k);
     const stored = topo.routes.map((r) => parseRouteSetting(`${r.domain}=${r.target}`));
     this.#dest.setRoutes([...this.#configRoutes, ...stored]);
     this.#topologyAt = Date.now();

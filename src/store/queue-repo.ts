@@ -42,11 +42,30 @@ function toQueued(r: Record<string, unknown>): QueuedMessage {
 /**
  * Leases up to `limit` due rows (queued or deferred, next attempt reached, no live lease) to
  * `owner` until `now + leaseMs`. On PostgreSQL concurrent claimers skip each other's locked
- * rows (FOR UPDATE SKIP LOCKED); SQLite has one writer, so the statement is atomic as is.
+ * rows (FOR UPDATE SKIP LOCKED); SQLite has one writer.
  */
 export async function claimDue(store: Store, opts: { owner: string; now: number; leaseMs: number; limit: number }): Promise<QueuedMessage[]> {
   const until = opts.now + opts.leaseMs;
-  const lock = store.dialect === 'postgres' ? sql.raw(' for update skip locked') : sql.raw('');
+  if (store.dialect === 'sqlite') {
+    // Read first: in WAL mode a read takes no lock, while an UPDATE takes the single write
+    // lock even when nothing matches, which would make every idle poll stall the spool's
+    // commits. The UPDATE re-checks the lease, so a row another process claimed meanwhile
+    // is skipped.
+    const due = await sql<{ id: number }>`
+      select id from messages
+      where status in ('queued', 'deferred') and next_attempt_at <= ${opts.now}
+        and (lease_until is null or lease_until < ${opts.now})
+      order by next_attempt_at
+      limit ${opts.limit}`.execute(store.db);
+    if (due.rows.length === 0) return [];
+    const r = await sql<Record<string, unknown>>`
+      update messages set lease_owner = ${opts.owner}, lease_until = ${until}
+      where id in (${sql.join(due.rows.map((x) => x.id))})
+        and status in ('queued', 'deferred') and (lease_until is null or lease_until < ${opts.now})
+      returning ${sql.raw(CLAIM_COLUMNS)}`.execute(store.db);
+    return r.rows.map(toQueued).sort((a, b) => a.id - b.id);
+  }
+  // PostgreSQL: concurrent claimers skip each other's locked rows.
   const r = await sql<Record<string, unknown>>`
     update messages set lease_owner = ${opts.owner}, lease_until = ${until}
     where id in (
@@ -54,7 +73,8 @@ export async function claimDue(store: Store, opts: { owner: string; now: number;
       where status in ('queued', 'deferred') and next_attempt_at <= ${opts.now}
         and (lease_until is null or lease_until < ${opts.now})
       order by next_attempt_at
-      limit ${opts.limit}${lock})
+      limit ${opts.limit}
+      for update skip locked)
     returning ${sql.raw(CLAIM_COLUMNS)}`.execute(store.db);
   return r.rows.map(toQueued).sort((a, b) => a.id - b.id);
 }

@@ -51,7 +51,8 @@ export interface Sink {
 /** extra: smtp-sink flags, e.g. ['-r', 'RCPT'] for 4xx on RCPT. */
 export async function startSmtpSink(opts: { dump?: boolean; extra?: string[]; backlog?: number } = {}): Promise<Sink> {
   const port = await freePort();
-  const args = ['-u', 'nobody', ...(opts.extra ?? [])];
+  // As root smtp-sink must be told whose privileges to drop to; otherwise it runs as us.
+  const args = [...(process.getuid?.() === 0 ? ['-u', 'nobody'] : []), ...(opts.extra ?? [])];
   let dir: string | undefined;
   if (opts.dump) {
     dir = mkdtempSync(join(tmpdir(), 'relais-sink-'));

@@ -15,7 +15,7 @@ import { spamdBinary, startLocalSpamd } from '../src/content/spamd-local.ts';
 
 interface Sample {
   id: string;
-  raw: string;
+  raw: string | Buffer;
   spam: boolean;
   group: string;
 }
@@ -50,7 +50,7 @@ function loadFolder(folder: string): Sample[] {
     const cols = l.split('\t');
     const label = cols[li].trim().toLowerCase();
     if (label !== 'spam' && label !== 'ham') throw new Error(`bad label ${label} for ${cols[fi]}`);
-    return { id: cols[fi], raw: readFileSync(join(folder, 'eml', cols[fi]), 'latin1'), spam: label === 'spam', group: label };
+    return { id: cols[fi], raw: readFileSync(join(folder, 'eml', cols[fi])), spam: label === 'spam', group: label };
   });
 }
 

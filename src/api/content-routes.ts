@@ -2,6 +2,7 @@
 // hits and advice in the message's language. Operator: per-tenant gate thresholds.
 import { checkContent, parseContentCheckRequest } from '../content/index.ts';
 import { RelaisError } from '../core/errors.ts';
+import { forgetContentThresholds } from '../intake/content-gate.ts';
 import { getContentThresholds, setContentThresholds } from '../store/tenants-repo.ts';
 import { adminMounts } from './admin-routes.ts';
 import { extraMounts } from './app.ts';
@@ -39,7 +40,9 @@ adminMounts.push((app, deps) => {
     }
     const unknown = Object.keys(b ?? {}).filter((k) => k !== 'transactional' && k !== 'marketing');
     if (unknown.length) return problem(c, 400, 'validation', `unknown field(s): ${unknown.join(', ')}`);
-    return c.json(await setContentThresholds(deps.store, Number(c.req.param('id')), b));
+    const saved = await setContentThresholds(deps.store, Number(c.req.param('id')), b);
+    forgetContentThresholds(Number(c.req.param('id')));
+    return c.json(saved);
   });
 });
 

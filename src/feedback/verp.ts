@@ -11,7 +11,7 @@
 // it; with the largest ids (2^53, 11 characters each) the local part is 36 of the 64
 // allowed. The recipient address is not in the return path: the id identifies it and
 // nothing personal leaks into bounce logs along the way.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 const PREFIX = 'b+';
 const TAG_LEN = 10;
@@ -34,7 +34,7 @@ function base32(buf: Buffer, chars: number): string {
   return out;
 }
 
-function tagFor(messageId: number, recipientId: number, secret: string | Buffer): string {
+function tagFor(messageId: number, recipientId: number, secret: string | Buffer | KeyObject): string {
   return base32(createHmac('sha256', secret).update(`verp:v1:${messageId}:${recipientId}`).digest(), TAG_LEN);
 }
 
@@ -43,7 +43,7 @@ export interface VerpInput {
   /** the recipient row id, or the recipient's index within the message */
   recipientId: number;
   bounceDomain: string;
-  secret: string | Buffer;
+  secret: string | Buffer | KeyObject;
 }
 
 export function encodeVerp(input: VerpInput): string {
@@ -61,7 +61,7 @@ export type VerpDecoded = { ok: true; messageId: number; recipientId: number } |
  * Decodes a VERP address (the RCPT TO of an incoming bounce). `forged` means the shape is
  * right but the HMAC is not ours: drop and count, never attribute. Accepts any case.
  */
-export function decodeVerp(address: string, secret: string | Buffer): VerpDecoded {
+export function decodeVerp(address: string, secret: string | Buffer | KeyObject): VerpDecoded {
   if (typeof address !== 'string' || address.length > 320) return { ok: false, reason: 'malformed' };
   const local = address.trim().replace(/^<|>$/g, '').split('@')[0].toLowerCase();
   const m = /^b\+([0-9a-z]{1,11})-([0-9a-z]{1,11})-([a-z2-7]{10})$/.exec(local);

@@ -49,11 +49,28 @@ async function score(d: Draft, input: ContentInput) {
   return report;
 }
 
+// Thresholds change rarely; reading them once a second per tenant keeps a query off
+// every message.
+const thresholdCache = new Map<number, { at: number; value: Awaited<ReturnType<typeof getContentThresholds>> }>();
+async function thresholdsFor(store: Parameters<typeof getContentThresholds>[0], tenantId: number) {
+  const hit = thresholdCache.get(tenantId);
+  if (hit && Date.now() - hit.at < 1000) return hit.value;
+  const value = await getContentThresholds(store, tenantId);
+  if (thresholdCache.size > 10000) thresholdCache.clear();
+  thresholdCache.set(tenantId, { at: Date.now(), value });
+  return value;
+}
+
+/** Drops the cached thresholds of a tenant (after an operator changed them). */
+export function forgetContentThresholds(tenantId: number): void {
+  thresholdCache.delete(tenantId);
+}
+
 export const contentGateStep: IntakeStep = {
   name: 'content-gate',
   async run(d, ctx) {
     if (!d.message && !d.raw) return;
-    const thresholds = await getContentThresholds(ctx.store, d.tenantId);
+    const thresholds = await thresholdsFor(ctx.store, d.tenantId);
     const threshold = thresholds[d.stream] ?? undefined;
     let report: Awaited<ReturnType<typeof checkContent>>;
     try {

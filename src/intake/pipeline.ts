@@ -17,16 +17,25 @@ export function stepsFor(ctx: IntakeContext): IntakeStep[] {
 
 export async function runIntake(drafts: Draft[], ctx: IntakeContext): Promise<DraftOutcome[]> {
   const steps = stepsFor(ctx);
-  const outcomes: DraftOutcome[] = [];
-  for (const d of drafts) {
-    try {
-      for (const s of steps) await s.run(d, ctx);
-      outcomes.push({ ok: true, draft: d });
-    } catch (err) {
-      if (err instanceof IntakeRejection) outcomes.push({ ok: false, rejection: err });
-      else throw err;
+  // Step by step over all drafts (not draft by draft), so that a step can batch its I/O.
+  const rejected = new Map<Draft, IntakeRejection>();
+  for (const s of steps) {
+    const alive = drafts.filter((d) => !rejected.has(d));
+    if (alive.length === 0) break;
+    if (s.runBatch && alive.length > 1) {
+      await s.runBatch(alive, ctx);
+      continue;
+    }
+    for (const d of alive) {
+      try {
+        await s.run(d, ctx);
+      } catch (err) {
+        if (err instanceof IntakeRejection) rejected.set(d, err);
+        else throw err;
+      }
     }
   }
+  const outcomes: DraftOutcome[] = drafts.map((d) => (rejected.has(d) ? { ok: false, rejection: rejected.get(d)! } : { ok: true, draft: d }));
   const batches = outcomes.flatMap((o) => (o.ok && o.draft.batch ? [o.draft.batch] : []));
   if (batches.length > 0) {
     // One spool write for the whole request: all its messages become durable together.

@@ -2,7 +2,7 @@
 // Draft; a step refuses a message by throwing IntakeRejection. DKIM signing happens at
 // delivery (mta/prepare-message.ts): the per-recipient List-Unsubscribe header must be
 // signed too, and queued mail then follows a key rotation.
-import { createHash } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import { uuid as newUuid, nextId } from '../core/ids.ts';
 import { encodeVerp } from '../feedback/verp.ts';
 import { eventRecord } from '../store/events-repo.ts';
@@ -15,27 +15,61 @@ import { type Draft, type IntakeContext, IntakeRejection, type IntakeStep } from
 
 const suppression: IntakeStep = {
   name: 'suppression',
-  async run(d, ctx) {
-    for (const r of d.recipients) {
-      const hit = await ctx.suppression.check(d.tenantId, r.email, d.stream);
-      if (hit) r.suppressed = { reason: hit.reason };
+  async runBatch(drafts, ctx) {
+    // One lookup per stream for all recipients of the request; dedup per draft after.
+    if (!ctx.suppression.checkMany) {
+      for (const d of drafts) await suppression.run(d, ctx);
+      return;
     }
-    if (d.options.deduplicateCampaign && d.options.customCampaign) {
-      const emails = d.recipients.filter((r) => !r.suppressed).map((r) => r.email);
-      if (emails.length > 0) {
-        const seen = await ctx.store.db
-          .selectFrom('messages')
-          .select('recipient')
-          .where('tenant_id', '=', d.tenantId)
-          .where('campaign', '=', d.options.customCampaign)
-          .where('recipient', 'in', emails)
-          .execute();
-        const dup = new Set(seen.map((s) => s.recipient));
-        for (const r of d.recipients) if (dup.has(r.email)) r.suppressed = { reason: 'duplicate in campaign' };
+    for (const stream of ['transactional', 'marketing'] as const) {
+      const ds = drafts.filter((d) => d.stream === stream);
+      if (ds.length === 0) continue;
+      const hits = await ctx.suppression.checkMany(ds[0].tenantId, [...new Set(ds.flatMap((d) => d.recipients.map((r) => r.email)))], stream);
+      for (const d of ds) for (const r of d.recipients) {
+        const hit = hits.get(r.email);
+        if (hit) r.suppressed = { reason: hit.reason };
       }
     }
+    const seenInRequest = new Set<string>();
+    for (const d of drafts) if (d.options.deduplicateCampaign) await dedupCampaign(d, ctx, seenInRequest);
+  },
+  async run(d, ctx) {
+    if (ctx.suppression.checkMany) {
+      const hits = await ctx.suppression.checkMany(d.tenantId, d.recipients.map((r) => r.email), d.stream);
+      for (const r of d.recipients) {
+        const hit = hits.get(r.email);
+        if (hit) r.suppressed = { reason: hit.reason };
+      }
+    } else {
+      for (const r of d.recipients) {
+        const hit = await ctx.suppression.check(d.tenantId, r.email, d.stream);
+        if (hit) r.suppressed = { reason: hit.reason };
+      }
+    }
+    if (d.options.deduplicateCampaign) await dedupCampaign(d, ctx);
   },
 };
+
+/** DeduplicateCampaign: a recipient already sent this campaign is not sent it again. */
+async function dedupCampaign(d: Draft, ctx: IntakeContext, seenInRequest = new Set<string>()): Promise<void> {
+  const campaign = d.options.customCampaign;
+  if (!campaign) return;
+  const emails = d.recipients.filter((r) => !r.suppressed).map((r) => r.email);
+  if (emails.length === 0) return;
+  const seen = await ctx.store.db
+    .selectFrom('messages')
+    .select('recipient')
+    .where('tenant_id', '=', d.tenantId)
+    .where('campaign', '=', campaign)
+    .where('recipient', 'in', emails)
+    .execute();
+  const dup = new Set(seen.map((s) => s.recipient));
+  for (const r of d.recipients) {
+    const key = `${campaign}\0${r.email}`;
+    if (dup.has(r.email) || seenInRequest.has(key)) r.suppressed = { reason: 'duplicate in campaign' };
+    seenInRequest.add(key);
+  }
+}
 
 const render: IntakeStep = {
   name: 'render',
@@ -86,6 +120,14 @@ export function feedbackId(d: Pick<Draft, 'options' | 'tenantId' | 'stream'>): s
   return `${campaign}:${d.tenantId}:${d.stream}:relais`;
 }
 
+// HMAC with a raw Buffer key builds a KeyObject per call; build it once per key.
+const verpKeys = new WeakMap<Buffer, KeyObject>();
+function verpKeyObject(key: Buffer): KeyObject {
+  let k = verpKeys.get(key);
+  if (!k) verpKeys.set(key, (k = createSecretKey(key)));
+  return k;
+}
+
 const spoolStep: IntakeStep = {
   name: 'spool',
   async run(d, ctx) {
@@ -109,7 +151,7 @@ const spoolStep: IntakeStep = {
         custom_id: d.options.customId || null,
         event_payload: d.options.eventPayload ?? null,
         // each recipient row has its own message id, so the VERP recipient index is always 0
-        mail_from: encodeVerp({ messageId: r.id, recipientId: 0, bounceDomain: ctx.config.bounceDomain, secret: ctx.verpKey }),
+        mail_from: encodeVerp({ messageId: r.id, recipientId: 0, bounceDomain: ctx.config.bounceDomain, secret: verpKeyObject(ctx.verpKey) }),
         recipient: r.email,
         recipient_domain: domain,
         from_addr: d.fromAddress,

@@ -53,6 +53,8 @@ export class IntakeRejection extends Error {
 export interface SuppressionCheck {
   /** reason when this tenant must not mail this address on this stream, else null */
   check(tenantId: number, address: string, stream: Stream): Promise<{ reason: string } | null>;
+  /** the same for many addresses in one round trip (optional) */
+  checkMany?(tenantId: number, addresses: string[], stream: Stream): Promise<Map<string, { reason: string }>>;
 }
 
 export interface IntakeContext {
@@ -68,4 +70,9 @@ export interface IntakeContext {
 export interface IntakeStep {
   name: string;
   run(d: Draft, ctx: IntakeContext): Promise<void> | void;
+  /**
+   * Optional: handle all drafts of a request at once (one query for 50 messages instead of
+   * 50). Drafts are independent, so this must leave each as `run` would.
+   */
+  runBatch?(drafts: Draft[], ctx: IntakeContext): Promise<void>;
 }

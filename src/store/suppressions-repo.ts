@@ -194,3 +194,31 @@ export async function countSuppressions(store: Store, tenantId: number): Promise
   const r = await store.db.selectFrom('suppressions').select((eb) => eb.fn.countAll().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/**
+ * The blocking suppression of each address that has one (same precedence as
+ * findBlockingSuppression), in one query: intake checks a whole batch of recipients at once.
+ */
+export async function findBlockingSuppressions(store: Store, tenantId: number, addresses: string[], stream: string): Promise<Map<string, Suppression>> {
+  const out = new Map<string, Suppression>();
+  if (addresses.length === 0) return out;
+  const byNorm = new Map<string, string[]>();
+  for (const a of addresses) {
+    const n = normaliseAddress(a);
+    byNorm.set(n, [...(byNorm.get(n) ?? []), a]);
+  }
+  const norms = [...byNorm.keys()];
+  const rows: SuppressionsTable[] = [];
+  for (let i = 0; i < norms.length; i += 500) {
+    rows.push(...(await store.db.selectFrom('suppressions').selectAll().where('tenant_id', '=', tenantId).where('address', 'in', norms.slice(i, i + 500)).execute()));
+  }
+  const rank = (r: SuppressionsTable) => (r.scope === 'tenant' ? 0 : r.scope === 'stream' && r.scope_value === stream ? 1 : -1);
+  const best = new Map<string, SuppressionsTable>();
+  for (const r of rows) {
+    if (rank(r) < 0) continue;
+    const cur = best.get(r.address);
+    if (!cur || rank(r) < rank(cur)) best.set(r.address, r);
+  }
+  for (const [norm, r] of best) for (const a of byNorm.get(norm) ?? []) out.set(a, toSuppression(r));
+  return out;
+}

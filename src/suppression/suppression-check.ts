@@ -4,7 +4,7 @@
 import type { Stream } from '../core/events.ts';
 import type { SuppressionCheck } from '../intake/types.ts';
 import type { Store } from '../store/database.ts';
-import { findBlockingSuppression } from '../store/suppressions-repo.ts';
+import { findBlockingSuppression, findBlockingSuppressions } from '../store/suppressions-repo.ts';
 
 export function createSuppressionCheck(store: Store): SuppressionCheck {
   return {
@@ -14,6 +14,10 @@ export function createSuppressionCheck(store: Store): SuppressionCheck {
       // The reason is the stored one (hard_bounce, complaint, unsubscribe, manual, invalid):
       // it becomes the `suppressed` event's reason and Mailjet's `blocked` error.
       return { reason: hit.reason };
+    },
+    async checkMany(tenantId: number, addresses: string[], stream: Stream) {
+      const hits = await findBlockingSuppressions(store, tenantId, addresses, stream);
+      return new Map([...hits].map(([a, h]) => [a, { reason: h.reason }]));
     },
   };
 }

@@ -8,7 +8,8 @@ import {
   addEgressIp, addPoolMembers, addRoute, assignPool, createPool, findEgressIp, getPool, listEgressIps, listPools, listRoutes,
   removeRoute, updateEgressIp,
 } from '../store/egress-repo.ts';
-import { queueCounts } from '../store/queue-repo.ts';
+import { queueCounts, scheduledQueues } from '../store/queue-repo.ts';
+import { scheduledQueueKey } from './policy/site-key.ts';
 import { deliveryLoopFor } from './delivery-extension.ts';
 
 const admin = [{ adminToken: [] }];
@@ -100,7 +101,32 @@ export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/da
 
   app.get('/v1/admin/queues', async (c) => {
     const loop = deliveryLoopFor(store);
-    return c.json({ counts: await queueCounts(store), delivery: loop ? { ...loop.snapshot(), stats: loop.stats } : null });
+    const scheduled = (await scheduledQueues(store, 50)).map((q) => ({
+      key: scheduledQueueKey(q.tenantId, q.campaign ?? undefined, q.domain),
+      ...q,
+      nextAttemptAt: new Date(q.nextAttemptAt).toISOString(),
+    }));
+    return c.json({ counts: await queueCounts(store), scheduled, delivery: loop ? { ...loop.snapshot(), stats: loop.stats } : null });
+  });
+
+  // Automation adjustments in force on this node (suspensions, reduced rates/connections).
+  app.get('/v1/admin/automation', async (c) => {
+    const loop = deliveryLoopFor(store);
+    const all = loop?.automation?.all() ?? [];
+    return c.json({ data: all.map((r) => ({ ...r, from: new Date(r.from).toISOString(), until: new Date(r.until).toISOString() })) });
+  });
+
+  // Pause one ready queue: {"ip": "192.0.2.7" | "default", "site": "google", "minutes": 60}.
+  app.post('/v1/admin/queues/pause', async (c) => {
+    const b = await body(c);
+    if (b instanceof Response) return b;
+    const loop = deliveryLoopFor(store);
+    if (!loop) return problem(c, 409, 'no_mta', 'this node does not run the mta role');
+    const minutes = num(b.minutes) ?? 60;
+    if (!str(b.ip) || !str(b.site) || !(minutes > 0 && minutes <= 7 * 24 * 60)) return problem(c, 400, 'validation', 'ip, site and minutes (1-10080) are required');
+    const until = Date.now() + minutes * 60_000;
+    await loop.pause(str(b.ip)!, str(b.site)!, until, str(b.reason) ?? 'paused by operator');
+    return c.json({ ip: b.ip, site: b.site, until: new Date(until).toISOString() });
   });
 }
 
@@ -119,7 +145,9 @@ for (const [method, path, summary] of [
   ['get', '/v1/admin/routes', 'List static routes (transport map)'],
   ['post', '/v1/admin/routes', 'Route a domain (or *) to host:port'],
   ['delete', '/v1/admin/routes/{id}', 'Remove the static route of a domain'],
-  ['get', '/v1/admin/queues', 'Queue counts, ready queues and open connections'],
+  ['get', '/v1/admin/queues', 'Queue counts, largest scheduled queues (tenant:campaign@domain), ready queues and open connections'],
+  ['get', '/v1/admin/automation', 'Automation adjustments in force (suspensions, reduced rates or connections)'],
+  ['post', '/v1/admin/queues/pause', 'Pause one ready queue (egress IP -> site) for some minutes'],
 ] as const) {
   documentRoute({ method, path, summary, security: admin });
 }

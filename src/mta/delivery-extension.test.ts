@@ -80,6 +80,13 @@ test('admin API declares IPs and pools; a sent message leaves from the pool IP, 
   const q = (await (await adminFetch('/v1/admin/queues')).json()) as any;
   assert.equal(q.counts.sent, 1);
   assert.ok(q.delivery.stats.sent >= 1);
+  assert.deepEqual(q.scheduled, []);
+  const site = `route:127.0.0.1:${rx.port}`;
+  const paused = await adminFetch('/v1/admin/queues/pause', 'POST', { ip: '127.0.0.2', site, minutes: 5 });
+  assert.equal(paused.status, 200);
+  const auto = (await (await adminFetch('/v1/admin/automation')).json()) as any;
+  assert.deepEqual(auto.data.map((r: any) => [r.rule, r.ip, r.site]), [['operator-pause', '127.0.0.2', site]]);
+  assert.equal((await adminFetch('/v1/admin/queues/pause', 'POST', { ip: '127.0.0.2' })).status, 400);
 
   const missing = dkimverifyMissing();
   if (missing) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { testEachDialect } from '../../test/support/stores.ts';
 import { enqueue } from '../mta/testing/enqueue.ts';
 import { eventRecord } from './events-repo.ts';
-import { applyOutcomes, claimDue, loadBodies, queueCounts, releaseRows, renewLeases } from './queue-repo.ts';
+import { applyOutcomes, claimDue, loadBodies, queueCounts, releaseRows, renewLeases, scheduledQueues } from './queue-repo.ts';
 import { createTenant } from './tenants-repo.ts';
 
 testEachDialect('queue: claim leases due rows once; expired leases are claimable again', async (store) => {
@@ -45,4 +45,13 @@ testEachDialect('queue: outcomes and events in one write; release puts rows back
   const evs = await store.db.selectFrom('events').selectAll().execute();
   assert.deepEqual(evs.map((e) => e.type), ['delivery']);
   assert.equal((await claimDue(store, { owner: 'n1', now: now + 5000, leaseMs: 1000, limit: 10 })).length, 1);
+});
+
+testEachDialect('queue: scheduled queues per tenant, campaign and domain, largest first', async (store) => {
+  const t = await createTenant(store, 'Acme');
+  const now = Date.now();
+  await enqueue(store, { tenantId: t.id, recipients: ['a@x.test', 'b@x.test', 'c@y.test'], now });
+  await enqueue(store, { tenantId: t.id, recipients: ['d@x.test'], now: now + 5000 });
+  const q = await scheduledQueues(store);
+  assert.deepEqual(q.map((s) => [s.domain, s.messages, s.nextAttemptAt]), [['x.test', 3, now], ['y.test', 1, now]]);
 });

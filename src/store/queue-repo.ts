@@ -167,3 +167,31 @@ export async function queueCounts(store: Store): Promise<Record<string, number>>
   const rows = await store.db.selectFrom('messages').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
+
+export interface ScheduledQueue {
+  tenantId: number;
+  campaign: string | null;
+  domain: string;
+  messages: number;
+  /** earliest next attempt (epoch ms) */
+  nextAttemptAt: number;
+}
+
+/** The largest scheduled queues ("tenant:campaign@domain"): messages waiting, queued or deferred. */
+export async function scheduledQueues(store: Store, limit = 100): Promise<ScheduledQueue[]> {
+  const rows = await store.db
+    .selectFrom('messages')
+    .select(['tenant_id', 'campaign', 'recipient_domain', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('next_attempt_at').as('next_at')])
+    .where('status', 'in', ['queued', 'deferred'])
+    .groupBy(['tenant_id', 'campaign', 'recipient_domain'])
+    .orderBy('n', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    tenantId: Number(r.tenant_id),
+    campaign: r.campaign,
+    domain: r.recipient_domain,
+    messages: Number(r.n),
+    nextAttemptAt: Number(r.next_at),
+  }));
+}

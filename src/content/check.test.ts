@@ -86,6 +86,9 @@ const RULE_CASES: { rule: string; input: Parameters<typeof checkContent>[0]; con
   { rule: 'SUBJ_DECORATED', input: { subject: '*** Big news ***', text: 'hello' }, control: { subject: 'Big news', text: 'hello' } },
   { rule: 'SUBJ_TRAILING_ID', input: { subject: 'Lower your rates        8412', text: 'hello' }, control: { subject: 'Your order 8412', text: 'hello' } },
   { rule: 'BODY_CAPS_WORDS', input: { subject: 'x', text: 'This is AMAZING and FREE and you MUST ACT NOW because ONLY TODAY the PRICE is LOW for EVERY CUSTOMER here.' }, control: { subject: 'x', text: 'This is a normal sentence with one NASA acronym and nothing shouted in it at all today.' } },
+  { rule: 'OBFUSCATED_WORD', input: { subject: 'x', text: 'Buy cheap V-I-A-G-R-A here today.' }, control: { subject: 'x', text: 'Made in the U.S.A. and shipped by A-Z Logistics.' } },
+  { rule: 'RCPT_ADDR_SHOWN', input: { subject: 'janssen@example.nl, your offer', text: 'hello', headers: { To: 'janssen@example.nl' } }, control: { subject: 'Your offer, Mr Janssen', text: 'hello there janssen', headers: { To: 'ann@example.nl' } } },
+  { rule: 'RCPT_ADDR_SHOWN', input: { subject: 'Your offer', text: 'Dear jan@example.nl, here is your offer.', headers: { To: 'jan@example.nl' } }, control: { subject: 'Re: offer', text: 'Thanks! On Monday jan@example.nl wrote: ...', headers: { To: 'jan@example.nl' } } },
   { rule: 'SUBJ_MISSING', input: { subject: '', text: 'Hello there' }, control: { subject: 'Hello', text: 'Hello there' } },
 ];
 

@@ -29,6 +29,8 @@ export const deTexts: Texts = {
     BODY_MONEY_SIGNS: { d: 'Der Text enthält wiederholte Währungszeichen ({matched}).', a: 'Schreiben Sie Beträge einmal, z. B. „25 €“.' },
     BODY_BIG_MONEY: { d: 'Der Text verspricht große Geldsummen ({matched}).', a: 'Lassen Sie große Summen weg; beschreiben Sie das eigentliche Angebot.' },
     TRIGGER_SHOUTED: { d: 'Ein Signalwort steht in Großbuchstaben oder mit Ausrufezeichen ({matched}).', a: 'Schreiben Sie {matched} normal und ohne Ausrufezeichen.' },
+    OBFUSCATED_WORD: { d: 'Ein Wort ist Buchstabe für Buchstabe geschrieben ({matched}), ein Trick gegen Filter.', a: 'Schreiben Sie das Wort normal.' },
+    RCPT_ADDR_SHOWN: { d: 'Die E-Mail-Adresse des Empfängers steht in der Anrede oder im Betreff ({matched}).', a: 'Sprechen Sie Menschen mit Namen an oder mit einem einfachen „Hallo“.' },
     EMPTY_MESSAGE: { d: 'Die Nachricht enthält (fast) keinen Text.', a: 'Fügen Sie Text hinzu, der den Anlass erklärt.' },
     MIME_HTML_ONLY: { d: 'Die Nachricht hat HTML, aber keinen Nur-Text-Teil.', a: 'Fügen Sie eine Nur-Text-Version der Nachricht hinzu.' },
     MPART_ALT_DIFF: { d: 'Der Nur-Text-Teil sagt etwas anderes als der HTML-Teil.', a: 'Machen Sie den Nur-Text-Teil zu einer getreuen Fassung des HTML.' },

@@ -29,6 +29,8 @@ export const enTexts: Texts = {
     BODY_MONEY_SIGNS: { d: 'The text has repeated currency signs ({matched}).', a: 'Write amounts once, e.g. “€25”.' },
     BODY_BIG_MONEY: { d: 'The text promises large sums of money ({matched}).', a: 'Leave out large sums; describe the actual offer.' },
     TRIGGER_SHOUTED: { d: 'A trigger word is shouted in capitals or with exclamation marks ({matched}).', a: 'Write {matched} in normal case without exclamation marks.' },
+    OBFUSCATED_WORD: { d: 'A word is spelled out letter by letter ({matched}), a trick to slip past filters.', a: 'Write the word normally.' },
+    RCPT_ADDR_SHOWN: { d: 'The recipient’s e-mail address is used as a greeting or in the subject ({matched}).', a: 'Greet people by name, or with a plain “Hello”.' },
     EMPTY_MESSAGE: { d: 'The message has (almost) no text.', a: 'Add a text that explains why you are writing.' },
     MIME_HTML_ONLY: { d: 'The message has HTML but no plain-text part.', a: 'Add a plain-text version of the message.' },
     MPART_ALT_DIFF: { d: 'The plain-text part says something different from the HTML part.', a: 'Make the plain-text part a faithful version of the HTML.' },

@@ -29,6 +29,8 @@ export const esTexts: Texts = {
     BODY_MONEY_SIGNS: { d: 'El texto tiene símbolos de moneda repetidos ({matched}).', a: 'Escriba los importes una sola vez, p. ej. «25 €».' },
     BODY_BIG_MONEY: { d: 'El texto promete grandes sumas de dinero ({matched}).', a: 'Omita las grandes sumas; describa la oferta real.' },
     TRIGGER_SHOUTED: { d: 'Una palabra sensible está en mayúsculas o con exclamaciones ({matched}).', a: 'Escriba {matched} en minúsculas y sin exclamaciones.' },
+    OBFUSCATED_WORD: { d: 'Una palabra está escrita letra a letra ({matched}), un truco para engañar a los filtros.', a: 'Escriba la palabra con normalidad.' },
+    RCPT_ADDR_SHOWN: { d: 'La dirección del destinatario se usa como saludo o en el asunto ({matched}).', a: 'Salude por el nombre, o con un simple «Hola».' },
     EMPTY_MESSAGE: { d: 'El mensaje (casi) no tiene texto.', a: 'Añada un texto que explique por qué escribe.' },
     MIME_HTML_ONLY: { d: 'El mensaje tiene HTML pero no una versión de texto plano.', a: 'Añada una versión de texto plano del mensaje.' },
     MPART_ALT_DIFF: { d: 'La parte de texto plano dice otra cosa que la parte HTML.', a: 'Haga que la parte de texto sea una versión fiel del HTML.' },

@@ -29,6 +29,8 @@ export const frTexts: Texts = {
     BODY_MONEY_SIGNS: { d: 'Le texte contient des symboles monétaires répétés ({matched}).', a: 'Écrivez les montants une seule fois, p. ex. « 25 € ».' },
     BODY_BIG_MONEY: { d: 'Le texte promet de grosses sommes d’argent ({matched}).', a: 'Retirez les grosses sommes ; décrivez l’offre réelle.' },
     TRIGGER_SHOUTED: { d: 'Un mot sensible est écrit en majuscules ou avec des points d’exclamation ({matched}).', a: 'Écrivez {matched} en minuscules et sans point d’exclamation.' },
+    OBFUSCATED_WORD: { d: 'Un mot est écrit lettre par lettre ({matched}), une astuce pour tromper les filtres.', a: 'Écrivez le mot normalement.' },
+    RCPT_ADDR_SHOWN: { d: 'L’adresse e-mail du destinataire sert de salutation ou figure dans l’objet ({matched}).', a: 'Saluez les gens par leur nom, ou d’un simple « Bonjour ».' },
     EMPTY_MESSAGE: { d: 'Le message ne contient (presque) pas de texte.', a: 'Ajoutez un texte qui explique pourquoi vous écrivez.' },
     MIME_HTML_ONLY: { d: 'Le message a du HTML mais pas de version texte brut.', a: 'Ajoutez une version texte brut du message.' },
     MPART_ALT_DIFF: { d: 'La partie texte brut dit autre chose que la partie HTML.', a: 'Faites de la partie texte une version fidèle du HTML.' },

@@ -29,6 +29,8 @@ export const itTexts: Texts = {
     BODY_MONEY_SIGNS: { d: 'Il testo ha simboli di valuta ripetuti ({matched}).', a: 'Scriva gli importi una sola volta, ad es. «25 €».' },
     BODY_BIG_MONEY: { d: 'Il testo promette grandi somme di denaro ({matched}).', a: 'Ometta le grandi somme; descriva l’offerta reale.' },
     TRIGGER_SHOUTED: { d: 'Una parola sensibile è in maiuscolo o con punti esclamativi ({matched}).', a: 'Scriva {matched} in minuscolo e senza punti esclamativi.' },
+    OBFUSCATED_WORD: { d: 'Una parola è scritta lettera per lettera ({matched}), un trucco per ingannare i filtri.', a: 'Scriva la parola normalmente.' },
+    RCPT_ADDR_SHOWN: { d: 'L’indirizzo del destinatario è usato come saluto o nell’oggetto ({matched}).', a: 'Saluti le persone per nome, o con un semplice «Ciao».' },
     EMPTY_MESSAGE: { d: 'Il messaggio non ha (quasi) testo.', a: 'Aggiunga un testo che spieghi perché scrive.' },
     MIME_HTML_ONLY: { d: 'Il messaggio ha l’HTML ma non una versione in testo semplice.', a: 'Aggiunga una versione in testo semplice del messaggio.' },
     MPART_ALT_DIFF: { d: 'La parte in testo semplice dice altro rispetto alla parte HTML.', a: 'Renda la parte di testo una versione fedele dell’HTML.' },

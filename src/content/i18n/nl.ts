@@ -29,6 +29,8 @@ export const nlTexts: Texts = {
     BODY_MONEY_SIGNS: { d: 'De tekst bevat herhaalde valutatekens ({matched}).', a: 'Schrijf bedragen één keer, bijv. „€ 25”.' },
     BODY_BIG_MONEY: { d: 'De tekst belooft grote geldbedragen ({matched}).', a: 'Laat grote bedragen weg; beschrijf het echte aanbod.' },
     TRIGGER_SHOUTED: { d: 'Een signaalwoord staat in hoofdletters of met uitroeptekens ({matched}).', a: 'Schrijf {matched} in kleine letters en zonder uitroeptekens.' },
+    OBFUSCATED_WORD: { d: 'Een woord is letter voor letter uitgeschreven ({matched}), een truc om filters te omzeilen.', a: 'Schrijf het woord gewoon uit.' },
+    RCPT_ADDR_SHOWN: { d: 'Het e-mailadres van de ontvanger staat in de aanhef of het onderwerp ({matched}).', a: 'Spreek mensen aan met hun naam, of met een gewoon „Hallo”.' },
     EMPTY_MESSAGE: { d: 'Het bericht bevat (bijna) geen tekst.', a: 'Voeg tekst toe die uitlegt waarom je schrijft.' },
     MIME_HTML_ONLY: { d: 'Het bericht heeft HTML maar geen platte-tekstversie.', a: 'Voeg een platte-tekstversie van het bericht toe.' },
     MPART_ALT_DIFF: { d: 'De platte tekst zegt iets anders dan de HTML.', a: 'Maak van de platte tekst een getrouwe versie van de HTML.' },

@@ -24,6 +24,8 @@ export const RULES = {
   BODY_MONEY_SIGNS: { category: 'formatting', points: 1.0 },
   BODY_BIG_MONEY: { category: 'money', points: 0.7 },
   TRIGGER_SHOUTED: { category: 'formatting', points: 0.7 },
+  OBFUSCATED_WORD: { category: 'formatting', points: 1.5 },
+  RCPT_ADDR_SHOWN: { category: 'headers', points: 1.0 },
   EMPTY_MESSAGE: { category: 'mime', points: 2.0 },
   MIME_HTML_ONLY: { category: 'html', points: 1.0 },
   MPART_ALT_DIFF: { category: 'html', points: 1.0 },

@@ -114,6 +114,10 @@ function bodyRules(ctx: RuleContext, out: Finding[]): void {
   // "$25,000,000", "€ 1.500.000", "US$ 10 million": promises of big sums
   const big = /(?:[$€£]|US\$|USD|EUR)\s?\d{1,3}(?:[,.]\d{3}){2,}|(?:[$€£]|US\$)\s?\d+(?:[.,]\d+)?\s?(?:million|millionen|miljoen|millions|billion|milliarden?|miljard)/i.exec(body.length > 500_000 ? body.slice(0, 500_000) : body);
   if (big) out.push({ rule: 'BODY_BIG_MONEY', part: ctx.bodyPart, offset: big.index, matched: big[0] });
+  // "F R E E", "V-I-A-G-R-A", "c.a.s.h": single letters joined by one separator
+  const sample = body.length > 200_000 ? body.slice(0, 200_000) : body;
+  const spelled = /(?<![\p{L}\p{N}])\p{L}([ .\-_*|])\p{L}(?:\1\p{L}){3,}(?![\p{L}\p{N}])/u.exec(sample) ?? (ctx.msg.subject ? /(?<![\p{L}\p{N}])\p{L}([ .\-_*|])\p{L}(?:\1\p{L}){2,}(?![\p{L}\p{N}])/u.exec(ctx.msg.subject) : null);
+  if (spelled) out.push({ rule: 'OBFUSCATED_WORD', part: spelled.input === sample ? ctx.bodyPart : 'subject', offset: spelled.index, matched: spelled[0] });
   const words = ctx.bodyTokens.length + (ctx.textTokens && ctx.bodyPart === 'html' ? ctx.textTokens.length : 0);
   if (words < 3 && ctx.msg.attachments.length === 0) out.push({ rule: 'EMPTY_MESSAGE', part: 'message', offset: -1, matched: '' });
 }
@@ -210,6 +214,22 @@ function headerRules(ctx: RuleContext, out: Finding[]): void {
     if (!m.headers.has('from')) out.push({ rule: 'MISSING_FROM', part: 'headers', offset: -1, matched: '' });
     if (!m.headers.has('date')) out.push({ rule: 'MISSING_DATE', part: 'headers', offset: -1, matched: '' });
     if (!m.headers.has('message-id')) out.push({ rule: 'MISSING_MID', part: 'headers', offset: -1, matched: '' });
+  }
+  // the recipient's address as greeting or in the subject ("Dear jan@example.nl")
+  const to = m.headers.get('to');
+  if (to) {
+    const addrs = to.match(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g) ?? [];
+    for (const addr of addrs.slice(0, 5)) {
+      const a = addr.toLowerCase();
+      const inSubject = (m.subject ?? '').toLowerCase().includes(a);
+      // a greeting that is the address: "jan@example.nl," / "Dear jan@example.nl"
+      const opening = ctx.body.trimStart().slice(0, 120).toLowerCase();
+      const greeted = opening.startsWith(a) || /^[\p{L}]{2,10}[ ,]+$/u.test(opening.slice(0, Math.max(0, opening.indexOf(a))));
+      if (inSubject || (opening.includes(a) && greeted)) {
+        out.push({ rule: 'RCPT_ADDR_SHOWN', part: inSubject ? 'subject' : ctx.bodyPart, offset: -1, matched: a });
+        break;
+      }
+    }
   }
   const prio = m.headers.get('x-priority') ?? m.headers.get('x-msmail-priority') ?? m.headers.get('importance') ?? m.headers.get('priority');
   if (prio && /^\s*(1|2)\b|high|urgent/i.test(prio)) out.push({ rule: 'PRIORITY_HIGH', part: 'headers', offset: -1, matched: prio.slice(0, 40) });

@@ -20,7 +20,7 @@ test('relais check --json prints one object per file', async () => {
   assert.equal(spammy.language, 'nl');
   assert.ok(spammy.score > 5 && clean.score < spammy.score);
   const gratis = spammy.hits.find((h: { rule: string }) => h.rule === 'NL_GRATIS');
-  assert.ok(gratis && gratis.replacements.includes('kosteloos'));
+  assert.ok(gratis?.replacements.includes('kosteloos'));
   for (const k of ['rule', 'category', 'points', 'matched', 'replacements']) assert.ok(k in gratis, k);
   assert.equal(r.code, 1, 'exit 1 when a file is likely spam');
 });

@@ -5,6 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { Gauge } from 'prom-client';
+import { systemClock } from '../core/clock.ts';
+import type { Config } from '../core/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { createDnsResolver } from '../dns/node-resolver.ts';
 import { nodeExtensions, type RunningNode } from '../runtime/relais-node.ts';
@@ -12,6 +14,8 @@ import type { Store } from '../store/database.ts';
 import { DeliveryLoop, type SignerLookup } from './delivery-loop.ts';
 import type { WeightOf } from './egress-selector.ts';
 import { memoryMtaStsCache } from './policy/mta-sts.ts';
+import { AutomationEngine, type AutomationRuleOverride, mergeAutomationRules } from './policy/automation-engine.ts';
+import { BUILTIN_AUTOMATION } from './policy/automation-rules.ts';
 import { createShaping, type ShapingOverrides, type ShapingPolicy } from './policy/shaping.ts';
 
 /** Seams other capabilities fill in: DKIM keys per From domain, reputation weights per IP. */
@@ -24,17 +28,28 @@ export function deliveryLoopFor(store: Store): DeliveryLoop | undefined {
   return loops.get(store);
 }
 
-/** Operator shaping overrides: <dataDir>/shaping.json, `{ "default": {...}, "sites": { "<provider or site>": {...} } }`. */
-export function loadShapingOverrides(dataDir: string): ShapingPolicy {
-  const file = join(dataDir, 'shaping.json');
-  if (!existsSync(file)) return createShaping();
-  let parsed: ShapingOverrides;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as ShapingOverrides;
-  } catch (err) {
-    throw new ConfigError(`${file}: ${(err as Error).message}`);
+/**
+ * Operator policy: the `shapingFile` setting (else <dataDir>/shaping.json when present), JSON
+ * `{ "default": {...}, "sites": { "<provider or site>": {...} }, "automation": [rules] }`
+ * (docs/delivery.md). Invalid overrides stop start-up with every problem named.
+ */
+export function loadDeliveryPolicy(cfg: Pick<Config, 'dataDir' | 'shapingFile'>): { shaping: ShapingPolicy; automation: AutomationEngine } {
+  const file = cfg.shapingFile ?? join(cfg.dataDir, 'shaping.json');
+  let parsed: ShapingOverrides & { automation?: AutomationRuleOverride[] } = {};
+  if (cfg.shapingFile !== undefined || existsSync(file)) {
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`shaping file ${file}: ${(err as Error).message}`);
+    }
   }
-  return createShaping(parsed);
+  try {
+    const shaping = createShaping({ default: parsed.default, sites: parsed.sites });
+    const automation = new AutomationEngine(mergeAutomationRules(BUILTIN_AUTOMATION, parsed.automation ?? []), systemClock);
+    return { shaping, automation };
+  } catch (err) {
+    throw new ConfigError(`shaping file ${file}: ${(err as Error).message}`);
+  }
 }
 
 /** Addresses this host can bind: its interfaces, plus all of 127.0.0.0/8 (Linux routes it to lo). */
@@ -45,6 +60,7 @@ export function localAddressCheck(): (ip: string) => boolean {
 
 export async function startDelivery(node: RunningNode, opts: { signerFor?: SignerLookup; shaping?: ShapingPolicy } = {}): Promise<DeliveryLoop> {
   const cfg = node.config;
+  const policy = loadDeliveryPolicy(cfg);
   const resolver = createDnsResolver(cfg.dnsServers.length > 0 ? { servers: cfg.dnsServers } : {});
   const loop = new DeliveryLoop({
     store: node.store,
@@ -53,7 +69,8 @@ export async function startDelivery(node: RunningNode, opts: { signerFor?: Signe
     mtaSts: { resolveTxt: (name) => resolver.txt(name), fetch: (url, init) => fetch(url, init), cache: memoryMtaStsCache() },
     hostname: cfg.hostname,
     routes: cfg.routes,
-    shaping: opts.shaping ?? loadShapingOverrides(cfg.dataDir),
+    shaping: opts.shaping ?? policy.shaping,
+    automation: policy.automation,
     signerFor: opts.signerFor ?? ((domain) => deliverySeams.signerFor?.(domain)),
     weightOf: deliverySeams.weightOf,
     isLocal: localAddressCheck(),

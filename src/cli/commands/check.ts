@@ -1,9 +1,15 @@
 // `relais check FILE… [--json] [--stream marketing|transactional] [--spamd host:port]`:
-// content check of raw messages before sending. Readable report by default; with --json
+// content check of raw messages before sending (FILE `-` reads standard input). Readable report by default; with --json
 // one JSON object per file per line. Exit code 1 when a file is likely spam, 2 on errors.
 import { readFile } from 'node:fs/promises';
 import { checkContent, type ContentReport, spamdCheck, type SpamdResult, type Stream } from '../../content/index.ts';
 import type { CliCommand, CliIo, ParsedArgs } from '../command.ts';
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
 
 function printReport(io: CliIo, file: string, r: ContentReport, spamd: SpamdResult | string | undefined): void {
   io.out(`${file}: score ${r.score} / ${r.threshold} (rating ${r.rating}/10, ${r.verdict}), language ${r.language}`);
@@ -46,7 +52,7 @@ async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   let worst = 0;
   for (const file of args.positionals) {
     try {
-      const raw = await readFile(file);
+      const raw = file === '-' ? await readStdin() : await readFile(file);
       const report = await checkContent({ raw }, { stream: stream as Stream | undefined });
       let spamd: SpamdResult | string | undefined;
       if (spamdAddr) {

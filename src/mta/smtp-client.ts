@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { speedUpDataStream } from './fast-data-stream.ts';
 import type { DeliveryErrorKind, SmtpReply } from './policy/retry.ts';
 import { parseReply } from './policy/retry.ts';
 import type { TlsPolicy } from './policy/shaping.ts';
@@ -94,6 +95,16 @@ export class OutboundConnection {
       allowInternalNetworkInterfaces: true,
       logger: false,
     });
+    // The DATA encoder's per-byte loop is skipped for chunks it would not change.
+    const conn = this.#conn as unknown as { _createSendStream?: (cb: unknown) => unknown };
+    const create = conn._createSendStream;
+    if (typeof create === 'function') {
+      conn._createSendStream = function (this: unknown, cb: unknown) {
+        const stream = create.call(this, cb);
+        speedUpDataStream(stream as Parameters<typeof speedUpDataStream>[0]);
+        return stream;
+      };
+    }
     this.#conn.on('error', (err: NmError) => {
       this.#lastError = err;
       this.#closed = true;

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { passesUnchanged, speedUpDataStream } from './fast-data-stream.ts';
+
+// nodemailer does not export DataStream; load it by path to compare byte for byte.
+const { default: DataStream } = await import(new URL('../../node_modules/nodemailer/dist/esm/smtp-connection/data-stream.js', import.meta.url).href);
+
+function encode(chunks: Buffer[], fast: boolean): Promise<Buffer> {
+  const s = new DataStream();
+  if (fast) speedUpDataStream(s);
+  const out: Buffer[] = [];
+  s.on('data', (d: Buffer) => out.push(d));
+  return new Promise((resolve) => {
+    s.on('end', () => resolve(Buffer.concat(out)));
+    for (const c of chunks) s.write(c);
+    s.end();
+  });
+}
+
+test('passesUnchanged: canonical CRLF text yes; bare CR/LF and leading dots no', () => {
+  const rows: [string, number | false, boolean][] = [
+    ['a\r\nb\r\n', false, true],
+    ['a\nb', false, false],
+    ['a\rb', false, false],
+    ['.a', false, false],
+    ['a\r\n.b', false, false],
+    ['\nb', 0x0d, true],
+    ['b', 0x0d, false],
+    ['.b', 0x0a, false],
+    ['a\r', false, true],
+    ['', false, true],
+  ];
+  for (const [s, last, want] of rows) assert.equal(passesUnchanged(Buffer.from(s), last), want, JSON.stringify([s, last]));
+});
+
+test('with the fast path the encoder emits exactly what nodemailer emits, across chunk boundaries', async () => {
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  const alphabet = ['a', 'b', '.', '\r\n', '\r\n.', '\n', '\r', ' ', '..', '\r\n\r\n'];
+  for (let round = 0; round < 2000; round++) {
+    let s = '';
+    const n = 1 + rnd(60);
+    // Mostly canonical text, sometimes with the awkward pieces.
+    for (let i = 0; i < n; i++) s += rnd(4) === 0 ? alphabet[rnd(alphabet.length)] : 'line of text\r\n';
+    const buf = Buffer.from(s);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < buf.length; ) {
+      const step = 1 + rnd(40);
+      chunks.push(buf.subarray(i, i + step));
+      i += step;
+    }
+    assert.deepEqual(await encode(chunks, true), await encode(chunks, false), JSON.stringify(s));
+  }
+});

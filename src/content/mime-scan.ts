@@ -6,12 +6,18 @@ export interface MimeScan {
   maxDepth: number;
   charsets: string[];
   missingBoundary: boolean;
+  /** a text/plain or text/html part sent base64-encoded (hides its wording from simple filters) */
+  base64Text: boolean;
 }
 
 const MAX_LINES = 2_000_000;
 
 export function scanMime(raw: string): MimeScan {
-  const out: MimeScan = { maxDepth: 0, charsets: [], missingBoundary: false };
+  const out: MimeScan = { maxDepth: 0, charsets: [], missingBoundary: false, base64Text: false };
+  // per header block (the message header, then each part's): a text type and base64 encoding
+  let inHeader = true;
+  let blockText = false;
+  let blockB64 = false;
   const open: string[] = [];
   const seen = new Set<string>();
   let pos = 0;
@@ -31,12 +37,25 @@ export function scanMime(raw: string): MimeScan {
       handleContentType(pendingHeader);
       pendingHeader = '';
     }
+    if (inHeader) {
+      if (line === '') {
+        if (blockText && blockB64) out.base64Text = true;
+        inHeader = false;
+        continue;
+      }
+      if ((line.charCodeAt(0) | 32) === 99 && /^content-transfer-encoding:\s*base64/i.test(line)) blockB64 = true;
+    }
     if (line.length > 13 && (line.charCodeAt(0) | 32) === 99 && /^content-type:/i.test(line)) {
       pendingHeader = line;
       continue;
     }
     if (line.startsWith('--') && open.length > 0) {
       const t = line.trimEnd();
+      if (open.includes(t.slice(2))) {
+        inHeader = true;
+        blockText = false;
+        blockB64 = false;
+      }
       for (let i = open.length - 1; i >= 0; i--) {
         if (t === `--${open[i]}--`) {
           open.length = i;
@@ -49,6 +68,7 @@ export function scanMime(raw: string): MimeScan {
   return out;
 
   function handleContentType(h: string): void {
+    if (inHeader && /^content-type:\s*text\/(plain|html)/i.test(h)) blockText = true;
     const cs = /charset\s*=\s*"?([^";\s]+)/i.exec(h);
     if (cs && !seen.has(cs[1].toLowerCase()) && out.charsets.length < 50) {
       seen.add(cs[1].toLowerCase());

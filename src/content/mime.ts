@@ -54,6 +54,9 @@ export async function parseRawMessage(input: Buffer | string, stream: Stream | u
   const unknown = scan.charsets.filter((c) => !knownCharset(c));
   if (unknown.length > 0) issues.push({ rule: 'MIME_UNKNOWN_CHARSET', detail: unknown.slice(0, 3).join(', ') });
 
+  // not a fault that needs mailparser, so it is added after the fast-path decision
+  const base64Text = scan.base64Text ? [{ rule: 'MIME_BASE64_TEXT', detail: '' }] : [];
+
   // common case: a well-formed message, decoded without mailparser's stream machinery
   const fast = issues.length === 0 ? parseFast(input) : undefined;
   if (fast) {
@@ -70,9 +73,10 @@ export async function parseRawMessage(input: Buffer | string, stream: Stream | u
       attachments: fast.attachments,
       stream,
       rawBytes,
-      mimeIssues: issues,
+      mimeIssues: [...issues, ...base64Text],
     };
   }
+  issues.push(...base64Text);
   let parsed: ParsedMail;
   try {
     parsed = await simpleParser(input, {

@@ -147,6 +147,7 @@ function htmlRules(ctx: RuleContext, out: Finding[]): void {
   if (h.hiddenChars >= 200 || (sameColour && h.hiddenChars >= 30)) {
     out.push({ rule: 'HTML_HIDDEN_TEXT', part: 'html', offset: h.hiddenOffset, matched: h.hiddenSample, detail: `${h.hiddenReason}, ${h.hiddenChars}` });
   }
+  if (h.inwordComments > 0) out.push({ rule: 'HTML_COMMENT_SPLIT', part: 'html', offset: h.inwordCommentOffset, matched: '<!-- -->', n: h.inwordComments });
   if (h.scripts > 0) out.push({ rule: 'HTML_SCRIPT', part: 'html', offset: h.scriptOffset, matched: '<script>' });
   if (h.forms > 0) out.push({ rule: 'HTML_FORM', part: 'html', offset: -1, matched: '<form>' });
   if (h.embeds > 0) out.push({ rule: 'HTML_EMBED', part: 'html', offset: h.embedOffset, matched: '<iframe>' });
@@ -215,6 +216,7 @@ function headerRules(ctx: RuleContext, out: Finding[]): void {
     if (!m.headers.has('date')) out.push({ rule: 'MISSING_DATE', part: 'headers', offset: -1, matched: '' });
     if (!m.headers.has('message-id')) out.push({ rule: 'MISSING_MID', part: 'headers', offset: -1, matched: '' });
   }
+  formatRules(m, fromDomain, out);
   // the recipient's address as greeting or in the subject ("Dear jan@example.nl")
   const to = m.headers.get('to');
   if (to) {
@@ -239,6 +241,37 @@ function headerRules(ctx: RuleContext, out: Finding[]): void {
   }
   const size = m.rawBytes || m.attachments.reduce((s, a) => s + a.size, 0) + (m.html?.length ?? 0) + (m.text?.length ?? 0);
   if (size > LARGE_MESSAGE) out.push({ rule: 'MESSAGE_LARGE', part: 'message', offset: -1, matched: '', n: Math.round(size / 1024 / 102.4) / 10 });
+}
+
+// RFC 5322 date-time: [day-of-week ","] day month year time zone, with the obsolete zone
+// names and an optional trailing comment ("(PDT)"). Mail libraries always write this form;
+// bulk tools that assemble headers by hand often do not.
+const RFC_DATE = /^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*,?\s*)?\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|ut|gmt|utc|[ecmp][sd]t|[a-ik-z])\b/i;
+const MSG_ID = /^<[^<>@\s]+@[^<>@\s]+>/;
+// Outlook and Outlook Express of that generation always wrote X-MimeOLE beside X-Mailer;
+// the Mac edition did not. Bulk tools copy the X-Mailer line alone.
+const OUTLOOK_MAILER = /microsoft outlook|outlook express/i;
+
+/** Headers a mail library writes in a fixed shape; hand-assembled ones betray bulk tools. */
+function formatRules(m: Message, fromDomain: string | undefined, out: Finding[]): void {
+  const mid = m.headers.get('message-id');
+  if (mid !== undefined && mid.trim() !== '' && !MSG_ID.test(mid.trim())) out.push({ rule: 'MSGID_MALFORMED', part: 'headers', offset: -1, matched: mid.slice(0, 80) });
+  const date = m.headers.get('date');
+  if (date !== undefined && date.trim() !== '' && !RFC_DATE.test(date)) out.push({ rule: 'DATE_MALFORMED', part: 'headers', offset: -1, matched: date.slice(0, 80) });
+  const to = m.headers.get('to');
+  if (to !== undefined && (!to.includes('@') || /undisclosed|recipient list (not )?(shown|suppressed)/i.test(to))) {
+    out.push({ rule: 'TO_NO_ADDRESS', part: 'headers', offset: -1, matched: to.slice(0, 80) });
+  }
+  const mailer = m.headers.get('x-mailer');
+  if (mailer && OUTLOOK_MAILER.test(mailer) && !/macintosh|\bmac\b/i.test(mailer) && !m.headers.has('x-mimeole')) {
+    out.push({ rule: 'XMAILER_FORGED', part: 'headers', offset: -1, matched: mailer.slice(0, 80) });
+  }
+  // "jsmith4821@...": generated sender addresses end in a run of digits after letters
+  if (m.from && fromDomain) {
+    const addr = /<([^<>]+)>\s*$/.exec(m.from)?.[1] ?? /([^\s<>"]+@[^\s<>"]+)\s*$/.exec(m.from)?.[1];
+    const local = addr ? addr.slice(0, addr.lastIndexOf('@')) : '';
+    if (/[a-z]\d{3,}$/i.test(local)) out.push({ rule: 'FROM_NUMBERED', part: 'headers', offset: -1, matched: addr ?? '' });
+  }
 }
 
 export function structuralFindings(ctx: RuleContext): Finding[] {

@@ -6,8 +6,8 @@ import { lookupDomains, DEFAULT_BLOCKLISTS } from './dnsbl.ts';
 import { analyseHtml, type HtmlAnalysis, htmlOffset } from './html.ts';
 import { fill, TEXTS } from './i18n/index.ts';
 import { detectLanguage } from './language.ts';
-import { compiledLexicon } from './lexicon/index.ts';
-import { findPhrases } from './lexicon/match.ts';
+import { compiledLexicon, extraLexiconsFor } from './lexicon/index.ts';
+import { type CompiledLexicon, findPhrases } from './lexicon/match.ts';
 import type { LexiconEntry } from './lexicon/schema.ts';
 import { registrableDomain, urlInfo, urlsInText } from './links.ts';
 import { parseRawMessage } from './mime.ts';
@@ -50,7 +50,13 @@ interface WordingHit {
 }
 
 function scanWording(lang: Lang, text: string, tokens: ReturnType<typeof tokenize>, part: Part, toOffset: (o: number) => number, out: WordingHit[], seen: Set<string>): void {
-  for (const m of findPhrases(compiledLexicon(lang), tokens, text)) {
+  // the report language's lexicon, then Chinese/Japanese/Korean/Turkish wording, which
+  // has no report texts of its own but is spam whatever language the report is in
+  for (const lex of [compiledLexicon(lang), ...extraLexiconsFor(text)]) scanWith(lex, text, tokens, part, toOffset, out, seen);
+}
+
+function scanWith(lex: CompiledLexicon, text: string, tokens: ReturnType<typeof tokenize>, part: Part, toOffset: (o: number) => number, out: WordingHit[], seen: Set<string>): void {
+  for (const m of findPhrases(lex, tokens, text)) {
     const key = `${part === 'subject' ? 's' : 'b'}:${m.entry.id}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tokenize } from '../tokens.ts';
-import { compiledLexicon, LEXICONS } from './index.ts';
+import { compiledExtraLexicon, compiledLexicon, EXTRA_LEXICONS, extraLexiconsFor, LEXICONS } from './index.ts';
 import { compileLexicon, findPhrases } from './match.ts';
 import { validateLexicon } from './schema.ts';
 
@@ -29,6 +29,33 @@ for (const lex of Object.values(LEXICONS)) {
     }
   });
 }
+
+for (const lex of Object.values(EXTRA_LEXICONS)) {
+  test(`extra lexicon ${lex.lang} is well-formed, examples match, no phrase twice`, () => {
+    assert.deepEqual(validateLexicon(lex), []);
+    assert.ok(lex.entries.length >= 6, 'an extra lexicon needs real coverage');
+    const seen = new Map<string, string>();
+    for (const e of lex.entries) {
+      const ids = findPhrases(compiledExtraLexicon(lex.lang), tokenize(e.example), e.example).map((m) => m.entry.id);
+      assert.ok(ids.includes(e.id), `${e.id}: example "${e.example}" matched ${JSON.stringify(ids)}`);
+      // and through the path checkContent uses
+      const viaScan = extraLexiconsFor(e.example).flatMap((l) => findPhrases(l, tokenize(e.example), e.example).map((m) => m.entry.id));
+      assert.ok(viaScan.includes(e.id), `${e.id} not found by extraLexiconsFor`);
+      for (const p of e.phrases) {
+        const key = p.toLowerCase();
+        assert.ok(!seen.has(key), `${lex.lang}: "${p}" in ${e.id} and ${seen.get(key)}`);
+        seen.set(key, e.id);
+      }
+    }
+  });
+}
+
+test('extra lexicons: ordinary Japanese business mail and plain English trip nothing', () => {
+  for (const text of ['いつもお世話になっております。添付の資料をご確認ください。', '会議の議事録を送付いたします。ご確認のほどよろしくお願いいたします。', 'Please find the minutes of the meeting attached.']) {
+    const ids = extraLexiconsFor(text).flatMap((l) => findPhrases(l, tokenize(text), text).map((m) => m.entry.id));
+    assert.deepEqual(ids, [], text);
+  }
+});
 
 test('validateLexicon reports broken entries', () => {
   const problems = validateLexicon({

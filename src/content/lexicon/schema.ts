@@ -28,6 +28,18 @@ export interface Lexicon {
   entries: LexiconEntry[];
 }
 
+/**
+ * Languages we have wording rules for but no report texts or detection: their lexicons are
+ * matched on every message (CJK ones only when the text has CJK characters), so Chinese,
+ * Japanese, Korean or Turkish spam is caught whatever the report language is.
+ */
+export type ExtraLang = 'zh' | 'ja' | 'ko' | 'tr';
+
+export interface ExtraLexicon {
+  lang: ExtraLang;
+  entries: LexiconEntry[];
+}
+
 const WORDING_CATEGORIES = new Set<Category>([
   'money',
   'free',
@@ -40,7 +52,7 @@ const WORDING_CATEGORIES = new Set<Category>([
 ]);
 
 /** Returns a list of problems (empty when the lexicon is well-formed). */
-export function validateLexicon(lex: Lexicon): string[] {
+export function validateLexicon(lex: Lexicon | ExtraLexicon): string[] {
   const problems: string[] = [];
   const ids = new Set<string>();
   const prefix = `${lex.lang.toUpperCase()}_`;

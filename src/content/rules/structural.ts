@@ -139,7 +139,7 @@ function htmlRules(ctx: RuleContext, out: Finding[]): void {
   const images = h.images.filter((i) => !(i.width > 0 && i.width <= 2) && !(i.height > 0 && i.height <= 2));
   const words = ctx.bodyTokens.length;
   if (images.length > 0 && words < 30) {
-    out.push({ rule: 'HTML_IMAGE_ONLY', part: 'html', offset: images[0].offset, matched: images[0].src.slice(0, 100), n: words, points: words < 10 ? 2.0 : 1.4 });
+    out.push({ rule: 'HTML_IMAGE_ONLY', part: 'html', offset: images[0].offset, matched: images[0].src.slice(0, 100), n: words, points: words < 10 ? 2.3 : 1.6 });
   } else if (images.length >= 3 && words / images.length < 20) {
     out.push({ rule: 'HTML_IMAGE_RATIO', part: 'html', offset: images[0].offset, matched: images[0].src.slice(0, 100), n: images.length });
   }

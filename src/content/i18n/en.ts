@@ -57,6 +57,7 @@ export const enTexts: Texts = {
     DATE_MALFORMED: { d: "The Date header ({matched}) is not in the standard format, typical of hand-made bulk mail.", a: "Let your mail library write the Date header (e.g. \"Tue, 3 Jun 2025 10:00:00 +0200\")." },
     TO_NO_ADDRESS: { d: "The To header ({matched}) shows no recipient address, as in mail sent to hidden bulk lists.", a: "Send one message per recipient with their address in To." },
     XMAILER_FORGED: { d: "The X-Mailer header claims {matched}, but the headers that program writes are missing: a known trait of bulk-mail tools.", a: "Remove the X-Mailer header or let it name the software that really builds the message." },
+    FROM_NAME_CAPS: { d: "The sender name {matched} is in capitals, which reads as shouting.", a: "Write the sender name in normal case, e.g. \"Anna from Example\"." },
     FROM_NUMBERED: { d: "The sender address {matched} ends in a run of digits, like generated throwaway addresses.", a: "Send from a stable, recognisable address such as news@your-domain." },
     MIME_BASE64_TEXT: { d: "The text is base64-encoded although it is ordinary text, which hides the wording from filters and looks evasive.", a: "Send text parts as quoted-printable or 8bit (most mail libraries do this by default)." },
     HTML_COMMENT_SPLIT: { d: "HTML comments split words ({n}×), a trick to hide words from filters.", a: "Remove the HTML comments inside words." },

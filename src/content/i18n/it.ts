@@ -57,6 +57,7 @@ export const itTexts: Texts = {
     DATE_MALFORMED: { d: "L’intestazione Date ({matched}) non è nel formato standard, tipico della posta massiva fatta a mano.", a: "Lasci che la sua libreria di posta scriva l’intestazione Date (ad es. \"Tue, 3 Jun 2025 10:00:00 +0200\")." },
     TO_NO_ADDRESS: { d: "L’intestazione To ({matched}) non mostra alcun indirizzo di destinatario, come negli invii a liste massive nascoste.", a: "Invii un messaggio per destinatario, con il suo indirizzo in To." },
     XMAILER_FORGED: { d: "L’intestazione X-Mailer indica {matched}, ma mancano le intestazioni che quel programma scrive: un tratto noto degli strumenti di invio massivo.", a: "Tolga l’intestazione X-Mailer o le faccia indicare il programma che crea davvero il messaggio." },
+    FROM_NAME_CAPS: { d: "Il nome del mittente {matched} è in maiuscolo e sembra un grido.", a: "Scriva il nome del mittente normalmente, ad es. \"Anna di Esempio\"." },
     FROM_NUMBERED: { d: "L’indirizzo del mittente {matched} finisce con una serie di cifre, come gli indirizzi usa e getta generati.", a: "Invii da un indirizzo stabile e riconoscibile, come news@suo-dominio." },
     MIME_BASE64_TEXT: { d: "Il testo è codificato in base64 pur essendo testo normale: nasconde le parole ai filtri e sembra evasivo.", a: "Invii le parti di testo come quoted-printable o 8bit (la maggior parte delle librerie lo fa di default)." },
     HTML_COMMENT_SPLIT: { d: "Commenti HTML spezzano parole ({n}×), un trucco per nascondere parole ai filtri.", a: "Tolga i commenti HTML all’interno delle parole." },

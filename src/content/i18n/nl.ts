@@ -57,6 +57,7 @@ export const nlTexts: Texts = {
     DATE_MALFORMED: { d: "De Date-header ({matched}) heeft niet het standaardformaat, typisch voor zelfgebouwde bulkmail.", a: "Laat uw maillibrary de Date-header schrijven (bijv. \"Tue, 3 Jun 2025 10:00:00 +0200\")." },
     TO_NO_ADDRESS: { d: "De To-header ({matched}) toont geen ontvangeradres, zoals bij mail aan verborgen bulklijsten.", a: "Stuur één bericht per ontvanger, met diens adres in To." },
     XMAILER_FORGED: { d: "De X-Mailer-header noemt {matched}, maar de headers die dat programma schrijft ontbreken: een bekend kenmerk van bulkmailsoftware.", a: "Verwijder de X-Mailer-header of laat hem de software noemen die het bericht echt maakt." },
+    FROM_NAME_CAPS: { d: "De afzendernaam {matched} staat in hoofdletters en leest als schreeuwen.", a: "Schrijf de afzendernaam gewoon, bijv. \"Anna van Voorbeeld\"." },
     FROM_NUMBERED: { d: "Het afzenderadres {matched} eindigt op een reeks cijfers, zoals gegenereerde wegwerpadressen.", a: "Verstuur vanaf een vast, herkenbaar adres, zoals nieuws@uw-domein." },
     MIME_BASE64_TEXT: { d: "De tekst is base64-gecodeerd terwijl het gewone tekst is; dat verbergt de woorden voor filters en oogt ontwijkend.", a: "Verstuur tekstdelen als quoted-printable of 8bit (de meeste maillibraries doen dit standaard)." },
     HTML_COMMENT_SPLIT: { d: "HTML-commentaar knipt woorden in stukken ({n}×), een truc om woorden voor filters te verbergen.", a: "Verwijder het HTML-commentaar binnen woorden." },

@@ -52,6 +52,7 @@ export const RULES = {
   DATE_MALFORMED: { category: 'headers', points: 1.8 },
   TO_NO_ADDRESS: { category: 'headers', points: 1.6 },
   XMAILER_FORGED: { category: 'headers', points: 2.3 },
+  FROM_NAME_CAPS: { category: 'headers', points: 1.0 },
   FROM_NUMBERED: { category: 'headers', points: 0.8 },
   MIME_BASE64_TEXT: { category: 'mime', points: 1.6 },
   HTML_COMMENT_SPLIT: { category: 'html', points: 1.8 },

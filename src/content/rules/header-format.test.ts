@@ -25,7 +25,7 @@ async function rules(msg: string): Promise<string[]> {
   return (await checkContent({ raw: msg })).hits.map((h) => h.rule);
 }
 
-const NEW_RULES = ['MSGID_MALFORMED', 'DATE_MALFORMED', 'TO_NO_ADDRESS', 'XMAILER_FORGED', 'FROM_NUMBERED', 'MIME_BASE64_TEXT', 'HTML_COMMENT_SPLIT'];
+const NEW_RULES = ['FROM_NAME_CAPS', 'MSGID_MALFORMED', 'DATE_MALFORMED', 'TO_NO_ADDRESS', 'XMAILER_FORGED', 'FROM_NUMBERED', 'MIME_BASE64_TEXT', 'HTML_COMMENT_SPLIT'];
 
 test('a well-formed message trips none of the header-format rules', async () => {
   const got = await rules(raw({}));
@@ -46,6 +46,7 @@ const cases: [string, Record<string, string | undefined>, string][] = [
   ['TO_NO_ADDRESS', { To: 'Friend' }, 'no address'],
   ['XMAILER_FORGED', { 'X-Mailer': 'Microsoft Outlook Express 6.00.2600.0000' }, 'Outlook without X-MimeOLE'],
   ['FROM_NUMBERED', { From: 'Deals <bestdeals4821@example.com>' }, 'digits at the end'],
+  ['FROM_NAME_CAPS', { From: '"BEST DEALS" <deals@example.com>' }, 'sender name in capitals'],
 ];
 for (const [rule, headers, why] of cases) {
   test(`${rule}: ${why}`, async () => {

@@ -272,6 +272,12 @@ function formatRules(m: Message, fromDomain: string | undefined, out: Finding[])
     const local = addr ? addr.slice(0, addr.lastIndexOf('@')) : '';
     if (/[a-z]\d{3,}$/i.test(local)) out.push({ rule: 'FROM_NUMBERED', part: 'headers', offset: -1, matched: addr ?? '' });
   }
+  // a sender name in capitals ("BEST DEALS <...>") shouts before the subject is read
+  const name = m.from ? /^\s*"?([^"<]*?)"?\s*</.exec(m.from)?.[1] : undefined;
+  if (name) {
+    const { letters, upper } = capsShare(name);
+    if (letters >= 5 && upper === letters) out.push({ rule: 'FROM_NAME_CAPS', part: 'headers', offset: -1, matched: name.slice(0, 60) });
+  }
 }
 
 export function structuralFindings(ctx: RuleContext): Finding[] {

@@ -1,6 +1,8 @@
 // Operator API for the sending topology: egress IPs, pools, static routes, and a look at
 // the ready queues. Mounted under /v1/admin (bearer auth is enforced there).
 import type { Context, Hono } from 'hono';
+import { egressDnsCheck } from '../auth/egress-dns-check.ts';
+import type { Config } from '../core/config.ts';
 import { adminMounts } from '../api/admin-routes.ts';
 import { documentRoute } from '../api/openapi.ts';
 import { problem } from '../api/tenant-routes.ts';
@@ -27,7 +29,7 @@ async function body(c: Context): Promise<Record<string, unknown> | Response> {
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
-export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/database.ts').Store }): void {
+export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/database.ts').Store; config?: Pick<Config, 'dnsServers'> }): void {
   const { store } = deps;
   const changed = () => deliveryLoopFor(store)?.invalidateTopology();
 
@@ -44,7 +46,10 @@ export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/da
     const ip = await findEgressIp(store, c.req.param('id'));
     if (!ip) return problem(c, 404, 'not_found', `egress IP ${c.req.param('id')} not found`);
     const pools = (await listPools(store)).filter((p) => p.ips.includes(ip.ip)).map((p) => p.name);
-    return c.json({ ...ip, pools });
+    // Checked on every request (no cache: an operator fixing DNS wants the current state);
+    // bounded by a deadline, so an unreachable DNS server gives a temporary verdict.
+    const dns_check = deps.config ? await egressDnsCheck(ip, { config: deps.config }) : null;
+    return c.json({ ...ip, pools, dns_check });
   });
   app.patch('/v1/admin/ips/:id', async (c) => {
     const b = await body(c);
@@ -135,7 +140,7 @@ adminMounts.push((app, deps) => mountDeliveryAdmin(app, deps));
 for (const [method, path, summary] of [
   ['get', '/v1/admin/ips', 'List egress IPs'],
   ['post', '/v1/admin/ips', 'Declare an egress IP (ip, helo, ptr, weight)'],
-  ['get', '/v1/admin/ips/{id}', 'One egress IP and its pools'],
+  ['get', '/v1/admin/ips/{id}', 'One egress IP, its pools and dns_check (forward-confirmed reverse DNS and HELO: verdict, warnings)'],
   ['patch', '/v1/admin/ips/{id}', 'Pause/resume an egress IP or change its weight'],
   ['get', '/v1/admin/pools', 'List pools with their IPs'],
   ['post', '/v1/admin/pools', 'Create a pool: shared (stream) or dedicated (tenant_id), optional ips'],

@@ -1,3 +1,4 @@
+import { egressDnsCheck } from '../../auth/egress-dns-check.ts';
 import { addEgressIp, findEgressIp, listEgressIps, listPools, updateEgressIp } from '../../store/egress-repo.ts';
 import type { CliCommand } from '../command.ts';
 import { table, withStore } from '../context.ts';
@@ -38,18 +39,22 @@ export const commands: CliCommand[] = [
   },
   {
     words: ['ip', 'show'],
-    summary: 'Show one egress IP with its pools',
+    summary: 'Show one egress IP with its pools and its reverse DNS / HELO check',
     usage: 'ip show IP [--json]',
     async run(args, io) {
       const ip = args.positionals[0];
       if (!ip) throw new Error('usage: relais ip show IP');
-      return withStore(async (store) => {
+      return withStore(async (store, config) => {
         const r = await findEgressIp(store, ip);
         if (!r) throw new Error(`egress IP ${ip} not found`);
         const pools = (await listPools(store)).filter((p) => p.ips.includes(ip)).map((p) => p.name);
-        if (args.json) io.out(JSON.stringify({ ...r, pools }));
+        const dns = await egressDnsCheck(r, { config });
+        if (args.json) io.out(JSON.stringify({ ...r, pools, dns_check: dns }));
         else {
           io.out(`IP:      ${r.ip}\nHELO:    ${r.helo}\nPTR:     ${r.ptr ?? '(not set)'}\nWeight:  ${r.weight}\nStatus:  ${r.status}\nPools:   ${pools.join(', ') || '(none)'}`);
+          const found = dns.ptr.length > 0 ? `PTR ${dns.ptr.join(', ')}${dns.forward_confirmed.length > 0 ? ', forward-confirmed' : ''}` : 'no PTR';
+          io.out(`DNS:     ${dns.verdict.toUpperCase()} (${found})`);
+          for (const w of dns.warnings) io.out(`  warning: ${w}`);
         }
         return 0;
       });

@@ -11,6 +11,7 @@ import { ConfigError } from '../core/errors.ts';
 import { createDnsResolver } from '../dns/node-resolver.ts';
 import { nodeExtensions, type RunningNode } from '../runtime/relais-node.ts';
 import type { Store } from '../store/database.ts';
+import { recipientHeaders } from './recipient-headers.ts';
 import { DeliveryLoop, type SignerLookup } from './delivery-loop.ts';
 import type { WeightOf } from './egress-selector.ts';
 import { memoryMtaStsCache } from './policy/mta-sts.ts';
@@ -72,6 +73,7 @@ export async function startDelivery(node: RunningNode, opts: { signerFor?: Signe
     shaping: opts.shaping ?? policy.shaping,
     automation: policy.automation,
     signerFor: opts.signerFor ?? ((domain) => deliverySeams.signerFor?.(domain)),
+    recipientHeaders: recipientHeaders({ publicUrl: cfg.publicUrl, bounceDomain: cfg.bounceDomain, masterKey: node.masterKey }),
     weightOf: deliverySeams.weightOf,
     isLocal: localAddressCheck(),
     onEvent: (e) => {

@@ -40,6 +40,11 @@ export interface DeliveryOptions {
   automation?: AutomationEngine | null;
   /** DKIM signer for a From domain, undefined = send unsigned */
   signerFor?: SignerLookup;
+  /**
+   * Header lines (each ending in CRLF) that belong to one recipient's copy, such as its
+   * List-Unsubscribe link; they are prepended before signing, so the signature covers them.
+   */
+  recipientHeaders?: (msg: QueuedMessage) => string;
   weightOf?: WeightOf;
   /** whether this node can send from an egress IP (default: every IP is local) */
   isLocal?: (ip: string) => boolean;
@@ -462,14 +467,19 @@ export class DeliveryLoop {
   }
 
   #signed(job: Job): Promise<Buffer> {
-    if (!job.body.signed) {
-      const lookup = this.#o.signerFor;
-      const domain = job.msg.fromAddr.slice(job.msg.fromAddr.lastIndexOf('@') + 1).toLowerCase();
-      job.body.signed = (async () => {
-        const signer = lookup ? await lookup(domain) : undefined;
-        return signer ? signer.signAsync(job.body.raw) : job.body.raw;
-      })();
+    const lookup = this.#o.signerFor;
+    const domain = job.msg.fromAddr.slice(job.msg.fromAddr.lastIndexOf('@') + 1).toLowerCase();
+    const sign = async (raw: Buffer) => {
+      const signer = lookup ? await lookup(domain) : undefined;
+      return signer ? signer.signAsync(raw) : raw;
+    };
+    const extra = this.#o.recipientHeaders?.(job.msg) ?? '';
+    if (extra) {
+      // This recipient's copy differs from its siblings': sign it on its own.
+      job.signed ??= sign(Buffer.concat([Buffer.from(extra, 'utf8'), job.body.raw]));
+      return job.signed;
     }
+    job.body.signed ??= sign(job.body.raw);
     return job.body.signed;
   }
 

@@ -18,6 +18,8 @@ export interface Job {
   msg: QueuedMessage;
   body: Body;
   queue: ReadyQueue;
+  /** the signed bytes of this recipient's copy, when it carries headers of its own */
+  signed?: Promise<Buffer>;
 }
 
 export class ReadyQueue {

@@ -27,3 +27,35 @@ export function table(rows: Record<string, unknown>[], cols: string[]): string[]
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
   return [line(cols.map((c) => c.toUpperCase())), ...cells.map(line)];
 }
+
+/**
+ * Runs `each` on the bytes of every FILE argument, for the `… parse FILE…` commands: an
+ * unreadable file is reported (as JSON with --json) and makes the exit code 1; no file at
+ * all is a usage error (2).
+ */
+export async function forEachFile(
+  args: { positionals: string[]; json: boolean },
+  io: { out: (l: string) => void; err: (l: string) => void },
+  usage: string,
+  each: (file: string, raw: Buffer) => void,
+): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  if (args.positionals.length === 0) {
+    io.err(`usage: relais ${usage}`);
+    return 2;
+  }
+  let failed = 0;
+  for (const file of args.positionals) {
+    let raw: Buffer;
+    try {
+      raw = await readFile(file);
+    } catch (err) {
+      failed++;
+      if (args.json) io.out(JSON.stringify({ file, error: (err as Error).message }));
+      else io.err(`${file}: ${(err as Error).message}`);
+      continue;
+    }
+    each(file, raw);
+  }
+  return failed ? 1 : 0;
+}

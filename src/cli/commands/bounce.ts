@@ -1,7 +1,7 @@
 // `relais bounce parse FILE…`: what the MX would make of a bounce message.
-import { readFile } from 'node:fs/promises';
 import { parseBounce } from '../../feedback/bounce.ts';
 import type { CliCommand } from '../command.ts';
+import { forEachFile } from '../context.ts';
 
 export const commands: CliCommand[] = [
   {
@@ -9,21 +9,7 @@ export const commands: CliCommand[] = [
     summary: 'Parse bounce messages (DSN or MTA notices): recipient, reason, status, hard/soft',
     usage: 'bounce parse FILE... [--json]',
     async run(args, io) {
-      if (args.positionals.length === 0) {
-        io.err('usage: relais bounce parse FILE... [--json]');
-        return 2;
-      }
-      let failed = 0;
-      for (const file of args.positionals) {
-        let raw: Buffer;
-        try {
-          raw = await readFile(file);
-        } catch (err) {
-          failed++;
-          if (args.json) io.out(JSON.stringify({ file, error: (err as Error).message }));
-          else io.err(`${file}: ${(err as Error).message}`);
-          continue;
-        }
+      return forEachFile(args, io, 'bounce parse FILE... [--json]', (file, raw) => {
         const r = parseBounce(raw);
         if (args.json) {
           io.out(
@@ -47,7 +33,7 @@ export const commands: CliCommand[] = [
               ...(r.why ? { why: r.why } : {}),
             }),
           );
-          continue;
+          return;
         }
         io.out(`${file}: ${r.isBounce ? 'bounce' : r.kind === 'not-bounce' ? 'not a bounce' : r.kind}${r.why ? ` (${r.why})` : ''}`);
         for (const x of r.recipients) {
@@ -55,8 +41,7 @@ export const commands: CliCommand[] = [
           if (x.reply) io.out(`    ${x.reply.slice(0, 200)}`);
         }
         if (r.originalMessageId) io.out(`  original Message-ID: ${r.originalMessageId}`);
-      }
-      return failed ? 1 : 0;
+      });
     },
   },
 ];

@@ -5,7 +5,7 @@ import { RelaisError } from '../core/errors.ts';
 import { createApiKey, listApiKeys, parseScopes, revokeApiKey } from '../store/api-keys-repo.ts';
 import { createTenant, getTenant, listTenants, setTenantStatus } from '../store/tenants-repo.ts';
 import type { ApiDeps } from './deps.ts';
-import { problem } from './tenant-routes.ts';
+import { problem, readJsonObject as readJson } from './request-helpers.ts';
 
 export type AdminMount = (app: Hono, deps: ApiDeps) => void;
 /** Other capabilities (IPs, pools, routes, suppressions...) register admin routes here. */
@@ -19,15 +19,6 @@ function tokenOk(header: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function readJson(c: Context): Promise<Record<string, unknown> | Response> {
-  try {
-    const b = await c.req.json();
-    if (!b || typeof b !== 'object' || Array.isArray(b)) return problem(c, 400, 'validation', 'body must be a JSON object');
-    return b as Record<string, unknown>;
-  } catch {
-    return problem(c, 400, 'malformed_json', 'request body is not valid JSON');
-  }
-}
 
 export function tenantJson(t: { id: number; name: string; status: string; statusReason: string | null; createdAt: number }) {
   return { id: t.id, name: t.name, status: t.status, status_reason: t.statusReason, created_at: new Date(t.createdAt).toISOString() };

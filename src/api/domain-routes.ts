@@ -5,24 +5,16 @@ import type { Context, Hono } from 'hono';
 import { RelaisError, ValidationError } from '../core/errors.ts';
 import { domainServiceFor } from '../domains/extension.ts';
 import type { DomainService } from '../domains/service.ts';
-import type { Scope } from '../store/api-keys-repo.ts';
 import { adminMounts } from './admin-routes.ts';
 import { extraMounts } from './app.ts';
-import type { Principal } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { documentRoute } from './openapi.ts';
-import { problem } from './tenant-routes.ts';
+import { principal } from './request-helpers.ts';
 
 function service(deps: ApiDeps): DomainService {
   const s = domainServiceFor(deps.store);
   if (!s) throw new RelaisError('unavailable', 'the domain service is not running on this node', 503);
   return s;
-}
-
-async function principal(c: Context, deps: ApiDeps, scope: Scope): Promise<Principal | Response> {
-  const a = await deps.auth.authenticate(c.req.header('authorization'), scope);
-  if (!a.ok) return problem(c, a.status, a.code === 'mj-0001' ? 'tenant_suspended' : 'unauthorized', a.message);
-  return a.principal;
 }
 
 async function jsonBody(c: Context, allowed: string[]): Promise<Record<string, unknown>> {

@@ -6,7 +6,6 @@ import type { Context, Hono } from 'hono';
 import { Counter } from 'prom-client';
 import { ValidationError } from '../core/errors.ts';
 import type { Store } from '../store/database.ts';
-import type { Scope } from '../store/api-keys-repo.ts';
 import {
   addSuppressions,
   listSuppressions,
@@ -23,10 +22,9 @@ import { deleteEndpoint, getEndpoint, listEndpoints, listEndpointsByStatus, upda
 import { csvToSuppressions, suppressionsToCsv } from '../suppression/csv.ts';
 import { confirmationPage, peekUnsubscribe, performUnsubscribe, resultPage } from '../suppression/unsubscribe-handler.ts';
 import { createWebhook, replayWebhook, rotateWebhookSecret, sendTestEvent, webhookView } from '../webhooks/service.ts';
-import type { Principal } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { documentRoute } from './openapi.ts';
-import { problem } from './tenant-routes.ts';
+import { principal, problem, readJsonObject as jsonBody } from './request-helpers.ts';
 
 /** Master key per running node's store (ApiDeps has none): set by the feedback extension. */
 export const nodeMasterKeys = new WeakMap<Store, Buffer>();
@@ -37,21 +35,7 @@ function masterKey(deps: ApiDeps): Buffer {
   return k;
 }
 
-async function principal(c: Context, deps: ApiDeps, scope: Scope): Promise<Principal | Response> {
-  const a = await deps.auth.authenticate(c.req.header('authorization'), scope);
-  if (!a.ok) return problem(c, a.status, a.code === 'mj-0001' ? 'tenant_suspended' : 'unauthorized', a.message);
-  return a.principal;
-}
 
-async function jsonBody(c: Context): Promise<Record<string, unknown> | Response> {
-  try {
-    const b = await c.req.json();
-    if (!b || typeof b !== 'object' || Array.isArray(b)) return problem(c, 400, 'validation', 'body must be a JSON object');
-    return b as Record<string, unknown>;
-  } catch {
-    return problem(c, 400, 'malformed_json', 'request body is not valid JSON');
-  }
-}
 
 function unknownKeys(o: Record<string, unknown>, allowed: string[]): string[] {
   return Object.keys(o).filter((k) => !allowed.includes(k));

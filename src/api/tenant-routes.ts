@@ -1,22 +1,15 @@
 // Native tenant API: /v1/messages, /v1/events, /v1/templates. Every handler reads the
 // tenant from the authenticated key and passes it to a tenant-scoped repository call.
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { isEventType } from '../core/events.ts';
-import type { Scope } from '../store/api-keys-repo.ts';
 import { getMessageView, listEvents } from '../store/events-repo.ts';
 import { createTemplate, getTemplate, listTemplates } from '../store/templates-repo.ts';
-import type { Principal } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
+import { principal, problem } from './request-helpers.ts';
 
-export function problem(c: Context, status: number, code: string, message: string, details?: unknown) {
-  return c.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, status as 400);
-}
+export { problem };
 
-async function principal(c: Context, deps: ApiDeps, scope: Scope): Promise<Principal | Response> {
-  const a = await deps.auth.authenticate(c.req.header('authorization'), scope);
-  if (!a.ok) return problem(c, a.status, a.code === 'mj-0001' ? 'tenant_suspended' : 'unauthorized', a.message);
-  return a.principal;
-}
+
 
 function intParam(v: string | undefined, name: string): number | undefined | Error {
   if (v === undefined || v === '') return undefined;

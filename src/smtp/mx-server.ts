@@ -7,18 +7,11 @@ import { Counter, type Registry } from 'prom-client';
 import { SMTPServer } from 'smtp-server';
 import { type InboundOutcome, processInbound } from '../suppression/inbound.ts';
 import type { Store } from '../store/database.ts';
+import { smtpError } from './smtp-error.ts';
 
 export const MX_KEEP_BYTES = 2 * 1024 * 1024;
 const MAX_RCPTS = 50;
 
-interface SmtpError extends Error {
-  responseCode?: number;
-}
-function smtpError(code: number, text: string): SmtpError {
-  const e: SmtpError = new Error(text);
-  e.responseCode = code;
-  return e;
-}
 
 export interface MxDeps {
   store: Store;

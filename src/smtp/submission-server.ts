@@ -16,15 +16,8 @@ import type { Draft, IntakeContext } from '../intake/types.ts';
 import { findTenant } from '../store/tenants-repo.ts';
 import { greetPromptly } from './prompt-greeting.ts';
 import type { Store } from '../store/database.ts';
+import { type SmtpError, smtpError } from './smtp-error.ts';
 
-interface SmtpError extends Error {
-  responseCode?: number;
-}
-function smtpError(code: number, text: string): SmtpError {
-  const e: SmtpError = new Error(text);
-  e.responseCode = code;
-  return e;
-}
 
 export function trustedNetworks(cidrs: string[]): BlockList {
   const list = new BlockList();

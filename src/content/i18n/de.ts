@@ -47,6 +47,7 @@ export const deTexts: Texts = {
     URL_USERINFO: { d: 'Ein Link verbirgt den echten Server hinter einem Benutzer@-Teil ({matched}).', a: 'Verwenden Sie einen einfachen Link auf Ihre Domain.' },
     URL_MANY: { d: 'Die Nachricht hat viele Links ({n}) für ihre Textmenge.', a: 'Behalten Sie nur die wichtigen Links.' },
     UNSUB_LINK_MISSING: { d: 'Diese Marketingnachricht hat keinen Abmeldelink.', a: 'Fügen Sie im Fußbereich einen sichtbaren Abmeldelink ein.' },
+    HTML_NO_UNSUB: { d: "Eine HTML-Nachricht mit Links, aber ohne Abmeldemöglichkeit: Ist sie Werbung, sieht sie so wie Massen-Spam aus.", a: "Ist dies Werbung, fügen Sie einen sichtbaren Abmeldelink und einen List-Unsubscribe-Header hinzu; ist sie transaktional, senden Sie sie über den transaktionalen Stream." },
     LIST_UNSUB_MISSING: { d: 'Dieser Marketingnachricht fehlt der List-Unsubscribe-Header (Pflicht bei Gmail und Yahoo für Massenmails).', a: 'Versenden Sie über einen Marketing-Stream, damit der List-Unsubscribe-Header ergänzt wird.' },
     FROM_REPLYTO_DIFF: { d: 'Antworten gehen an eine andere Domain ({detail}) als der Absender.', a: 'Verwenden Sie eine Reply-To-Adresse der Absenderdomain.' },
     FROM_DISPLAY_ADDR: { d: 'Der Absendername enthält eine E-Mail-Adresse einer anderen Domain ({matched}).', a: 'Verwenden Sie einen einfachen Namen (z. B. Ihre Marke) als Absendernamen.' },

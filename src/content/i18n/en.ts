@@ -47,6 +47,7 @@ export const enTexts: Texts = {
     URL_USERINFO: { d: 'A link hides its real host behind a user@ part ({matched}).', a: 'Use a plain link to your domain.' },
     URL_MANY: { d: 'The message has many links ({n}) for its amount of text.', a: 'Keep the important links only.' },
     UNSUB_LINK_MISSING: { d: 'This marketing message has no unsubscribe link.', a: 'Add a visible unsubscribe link in the footer.' },
+    HTML_NO_UNSUB: { d: "An HTML message with links but no way to unsubscribe: if it is marketing, that is what bulk spam looks like.", a: "If this is marketing, add a visible unsubscribe link and a List-Unsubscribe header; if it is transactional, send it on the transactional stream." },
     LIST_UNSUB_MISSING: { d: 'This marketing message has no List-Unsubscribe header (required by Gmail and Yahoo for bulk mail).', a: 'Send through a marketing stream so the List-Unsubscribe header is added.' },
     FROM_REPLYTO_DIFF: { d: 'Replies go to another domain ({detail}) than the sender.', a: 'Use a Reply-To address on the sending domain.' },
     FROM_DISPLAY_ADDR: { d: 'The sender name contains an e-mail address of another domain ({matched}).', a: 'Use a plain name (e.g. your brand) as sender name.' },

@@ -47,6 +47,7 @@ export const esTexts: Texts = {
     URL_USERINFO: { d: 'Un enlace oculta el servidor real tras una parte usuario@ ({matched}).', a: 'Use un enlace simple a su dominio.' },
     URL_MANY: { d: 'El mensaje tiene muchos enlaces ({n}) para su cantidad de texto.', a: 'Deje solo los enlaces importantes.' },
     UNSUB_LINK_MISSING: { d: 'Este mensaje de marketing no tiene enlace para darse de baja.', a: 'Añada un enlace visible para darse de baja en el pie.' },
+    HTML_NO_UNSUB: { d: "Un mensaje HTML con enlaces pero sin forma de darse de baja: si es marketing, así parece spam masivo.", a: "Si es marketing, añada un enlace de baja visible y una cabecera List-Unsubscribe; si es transaccional, envíelo por el flujo transaccional." },
     LIST_UNSUB_MISSING: { d: 'Este mensaje de marketing no tiene cabecera List-Unsubscribe (exigida por Gmail y Yahoo para envíos masivos).', a: 'Envíe por un flujo de marketing para que se añada la cabecera List-Unsubscribe.' },
     FROM_REPLYTO_DIFF: { d: 'Las respuestas van a otro dominio ({detail}) que el del remitente.', a: 'Use una dirección Reply-To del dominio de envío.' },
     FROM_DISPLAY_ADDR: { d: 'El nombre del remitente contiene una dirección de otro dominio ({matched}).', a: 'Use un nombre sencillo (p. ej. su marca) como nombre del remitente.' },

@@ -47,6 +47,7 @@ export const frTexts: Texts = {
     URL_USERINFO: { d: 'Un lien cache le vrai serveur derrière une partie utilisateur@ ({matched}).', a: 'Utilisez un lien simple vers votre domaine.' },
     URL_MANY: { d: 'Le message contient beaucoup de liens ({n}) pour sa quantité de texte.', a: 'Gardez seulement les liens importants.' },
     UNSUB_LINK_MISSING: { d: 'Ce message marketing n’a pas de lien de désinscription.', a: 'Ajoutez un lien de désinscription visible dans le pied de page.' },
+    HTML_NO_UNSUB: { d: "Un message HTML avec des liens mais sans moyen de se désabonner : s’il s’agit de marketing, il ressemble ainsi à du spam de masse.", a: "S’il s’agit de marketing, ajoutez un lien de désinscription visible et un en-tête List-Unsubscribe ; s’il est transactionnel, envoyez-le sur le flux transactionnel." },
     LIST_UNSUB_MISSING: { d: 'Ce message marketing n’a pas d’en-tête List-Unsubscribe (exigé par Gmail et Yahoo pour les envois en masse).', a: 'Envoyez par un flux marketing pour que l’en-tête List-Unsubscribe soit ajouté.' },
     FROM_REPLYTO_DIFF: { d: 'Les réponses vont vers un autre domaine ({detail}) que l’expéditeur.', a: 'Utilisez une adresse Reply-To du domaine d’envoi.' },
     FROM_DISPLAY_ADDR: { d: 'Le nom d’expéditeur contient une adresse e-mail d’un autre domaine ({matched}).', a: 'Utilisez un nom simple (p. ex. votre marque) comme nom d’expéditeur.' },

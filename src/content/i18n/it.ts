@@ -47,6 +47,7 @@ export const itTexts: Texts = {
     URL_USERINFO: { d: 'Un link nasconde il server reale dietro una parte utente@ ({matched}).', a: 'Usi un link semplice al suo dominio.' },
     URL_MANY: { d: 'Il messaggio ha molti link ({n}) per la quantità di testo.', a: 'Tenga solo i link importanti.' },
     UNSUB_LINK_MISSING: { d: 'Questo messaggio di marketing non ha un link per disiscriversi.', a: 'Aggiunga un link visibile per disiscriversi nel piè di pagina.' },
+    HTML_NO_UNSUB: { d: "Un messaggio HTML con link ma senza modo di disiscriversi: se è marketing, così sembra spam massivo.", a: "Se è marketing, aggiunga un link di disiscrizione visibile e un’intestazione List-Unsubscribe; se è transazionale, lo invii sul flusso transazionale." },
     LIST_UNSUB_MISSING: { d: 'Questo messaggio di marketing non ha l’intestazione List-Unsubscribe (richiesta da Gmail e Yahoo per gli invii massivi).', a: 'Invii tramite un flusso di marketing, così l’intestazione List-Unsubscribe viene aggiunta.' },
     FROM_REPLYTO_DIFF: { d: 'Le risposte vanno a un dominio ({detail}) diverso da quello del mittente.', a: 'Usi un indirizzo Reply-To del dominio di invio.' },
     FROM_DISPLAY_ADDR: { d: 'Il nome del mittente contiene un indirizzo di un altro dominio ({matched}).', a: 'Usi un nome semplice (ad es. il suo marchio) come nome del mittente.' },

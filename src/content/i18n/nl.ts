@@ -47,6 +47,7 @@ export const nlTexts: Texts = {
     URL_USERINFO: { d: 'Een link verbergt de echte server achter een gebruiker@-deel ({matched}).', a: 'Gebruik een gewone link naar je domein.' },
     URL_MANY: { d: 'Het bericht heeft veel links ({n}) voor de hoeveelheid tekst.', a: 'Houd alleen de belangrijke links over.' },
     UNSUB_LINK_MISSING: { d: 'Dit marketingbericht heeft geen afmeldlink.', a: 'Zet een zichtbare afmeldlink in de voettekst.' },
+    HTML_NO_UNSUB: { d: "Een HTML-bericht met links maar zonder manier om af te melden: als het marketing is, lijkt het zo op bulkspam.", a: "Is dit marketing, voeg dan een zichtbare afmeldlink en een List-Unsubscribe-header toe; is het transactioneel, verstuur het dan via de transactionele stroom." },
     LIST_UNSUB_MISSING: { d: 'Dit marketingbericht heeft geen List-Unsubscribe-header (verplicht bij Gmail en Yahoo voor bulkmail).', a: 'Verstuur via een marketingstroom, zodat de List-Unsubscribe-header wordt toegevoegd.' },
     FROM_REPLYTO_DIFF: { d: 'Antwoorden gaan naar een ander domein ({detail}) dan de afzender.', a: 'Gebruik een Reply-To-adres op het verzenddomein.' },
     FROM_DISPLAY_ADDR: { d: 'De afzendernaam bevat een e-mailadres van een ander domein ({matched}).', a: 'Gebruik een gewone naam (bijv. je merk) als afzendernaam.' },

@@ -42,6 +42,7 @@ export const RULES = {
   URL_USERINFO: { category: 'links', points: 2.3 },
   URL_MANY: { category: 'links', points: 0.1 },
   UNSUB_LINK_MISSING: { category: 'compliance', points: 1.5 },
+  HTML_NO_UNSUB: { category: 'compliance', points: 1.3 },
   LIST_UNSUB_MISSING: { category: 'compliance', points: 1.0 },
   FROM_REPLYTO_DIFF: { category: 'headers', points: 0.1 },
   FROM_DISPLAY_ADDR: { category: 'headers', points: 1.5 },

@@ -74,3 +74,13 @@ test('HTML_COMMENT_SPLIT: a comment between letters, not between blocks', async 
   const normal = await checkContent(html('Buy cheap watches <!-- footer --> today and every day of the week'));
   assert.ok(!normal.hits.some((h) => h.rule === 'HTML_COMMENT_SPLIT'));
 });
+
+test('HTML_NO_UNSUB: only for an unknown stream, only without any way out', async () => {
+  const html = '<p>Great prices on garden tools this week, see <a href="https://shop.example.com/tools">the tools</a>.</p>';
+  const rulesOf = async (input: Parameters<typeof checkContent>[0]) => (await checkContent(input)).hits.map((h) => h.rule);
+  assert.ok((await rulesOf({ subject: 'Garden tools', html })).includes('HTML_NO_UNSUB'));
+  const withLink = `${html}<p><a href="https://shop.example.com/u">Unsubscribe</a></p>`;
+  assert.ok(!(await rulesOf({ subject: 'Garden tools', html: withLink })).includes('HTML_NO_UNSUB'));
+  assert.ok(!(await rulesOf({ subject: 'Garden tools', html, stream: 'transactional' })).includes('HTML_NO_UNSUB'));
+  assert.ok(!(await rulesOf({ subject: 'Garden tools', html, headers: { 'List-Unsubscribe': '<https://shop.example.com/u>' } })).includes('HTML_NO_UNSUB'));
+});

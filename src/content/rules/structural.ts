@@ -182,6 +182,12 @@ function linkRules(ctx: RuleContext, out: Finding[]): void {
 }
 
 function complianceRules(ctx: RuleContext, out: Finding[]): void {
+  // stream unknown (API check without a stream): an HTML message is most likely marketing,
+  // and one that offers no way out at all is what bulk spam looks like
+  if (ctx.msg.stream === undefined && ctx.html && ctx.links.length > 0) {
+    const way = ctx.links.some((l) => UNSUB.test(l.text) || UNSUB.test(l.href)) || UNSUB.test(ctx.body.length > 300_000 ? ctx.body.slice(-300_000) : ctx.body) || (ctx.msg.text !== undefined && UNSUB.test(ctx.msg.text.slice(-300_000)));
+    if (!way && !ctx.msg.headers.has('list-unsubscribe')) out.push({ rule: 'HTML_NO_UNSUB', part: 'html', offset: -1, matched: '' });
+  }
   if (ctx.msg.stream !== 'marketing') return;
   const hasLink = ctx.links.some((l) => UNSUB.test(l.text) || UNSUB.test(l.href));
   if (!hasLink) out.push({ rule: 'UNSUB_LINK_MISSING', part: ctx.bodyPart, offset: -1, matched: '' });

@@ -45,17 +45,23 @@ describe('SMTP submission', () => {
 
   test('the greeting comes at once (no 100 ms early-talker pause)', async () => {
     const net = await import('node:net');
-    const t0 = performance.now();
-    const greeting = await new Promise<string>((resolve, reject) => {
-      const s = net.connect(n.node.ports.smtp!, '127.0.0.1');
-      s.once('data', (d) => {
-        s.destroy();
-        resolve(d.toString());
+    // The fastest of five greetings: robust against a loaded machine, still far below 100 ms.
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const greeting = await new Promise<string>((resolve, reject) => {
+        const s = net.connect(n.node.ports.smtp!, '127.0.0.1');
+        let t0 = 0;
+        s.once('connect', () => (t0 = performance.now()));
+        s.once('data', (d) => {
+          times.push(performance.now() - t0);
+          s.destroy();
+          resolve(d.toString());
+        });
+        s.once('error', reject);
       });
-      s.once('error', reject);
-    });
-    assert.match(greeting, /^220 /);
-    assert.ok(performance.now() - t0 < 80, `greeting took ${(performance.now() - t0).toFixed(0)} ms`);
+      assert.match(greeting, /^220 /);
+    }
+    assert.ok(Math.min(...times) < 60, `fastest greeting took ${Math.min(...times).toFixed(0)} ms`);
   });
 
   test('implicit TLS port works too', async () => {

@@ -33,6 +33,9 @@ test('a well-formed message trips none of the header-format rules', async () => 
   // other accepted shapes: no weekday, named zone, comment after the zone, Mac Outlook Express
   const ok = await rules(raw({ Date: '3 Jun 2025 10:00 GMT', 'X-Mailer': 'Microsoft Outlook Express Macintosh Edition - 5.02' }));
   assert.deepEqual(ok.filter((r) => NEW_RULES.includes(r)), []);
+  // current Outlook writes no X-MimeOLE
+  const modern = await rules(raw({ 'X-Mailer': 'Microsoft Outlook 16.0' }));
+  assert.deepEqual(modern.filter((r) => NEW_RULES.includes(r)), []);
   const ok2 = await rules(raw({ Date: 'Mon, 22 Jul 2002 17:03:43 -0700 (PDT)', 'X-Mailer': 'Microsoft Outlook Express 6.00.2600.0000', 'X-MimeOLE': 'Produced By Microsoft MimeOLE V6.00.2600.0000' }));
   assert.deepEqual(ok2.filter((r) => NEW_RULES.includes(r)), []);
 });
@@ -44,7 +47,8 @@ const cases: [string, Record<string, string | undefined>, string][] = [
   ['DATE_MALFORMED', { Date: 'Tue, 3 Jun 2025 10:00:00' }, 'no zone'],
   ['TO_NO_ADDRESS', { To: 'undisclosed-recipients:;' }, 'hidden list'],
   ['TO_NO_ADDRESS', { To: 'Friend' }, 'no address'],
-  ['XMAILER_FORGED', { 'X-Mailer': 'Microsoft Outlook Express 6.00.2600.0000' }, 'Outlook without X-MimeOLE'],
+  ['XMAILER_FORGED', { 'X-Mailer': 'Microsoft Outlook Express 6.00.2600.0000' }, 'Outlook Express without X-MimeOLE'],
+  ['XMAILER_FORGED', { 'X-Mailer': 'Microsoft Outlook, Build 10.0.2627' }, 'Outlook 2002 without X-MimeOLE'],
   ['FROM_NUMBERED', { From: 'Deals <bestdeals4821@example.com>' }, 'digits at the end'],
   ['FROM_NAME_CAPS', { From: '"BEST DEALS" <deals@example.com>' }, 'sender name in capitals'],
 ];

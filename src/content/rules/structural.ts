@@ -254,9 +254,11 @@ function headerRules(ctx: RuleContext, out: Finding[]): void {
 // bulk tools that assemble headers by hand often do not.
 const RFC_DATE = /^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*,?\s*)?\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|ut|gmt|utc|[ecmp][sd]t|[a-ik-z])\b/i;
 const MSG_ID = /^<[^<>@\s]+@[^<>@\s]+>/;
-// Outlook and Outlook Express of that generation always wrote X-MimeOLE beside X-Mailer;
-// the Mac edition did not. Bulk tools copy the X-Mailer line alone.
-const OUTLOOK_MAILER = /microsoft outlook|outlook express/i;
+// Outlook Express and Outlook 97-2003 ("Microsoft Outlook IMO, Build 9.0...", "Microsoft
+// Outlook, Build 10.0...") always wrote X-MimeOLE beside X-Mailer; the Mac edition did not,
+// and neither do current versions ("Microsoft Outlook 16.0"), so those are not matched.
+// Bulk tools copy the X-Mailer line alone.
+const OUTLOOK_MAILER = /outlook express|microsoft outlook,? (?:imo|cws|build|[89]\.|1[01]\.)/i;
 
 /** Headers a mail library writes in a fixed shape; hand-assembled ones betray bulk tools. */
 function formatRules(m: Message, fromDomain: string | undefined, out: Finding[]): void {

@@ -131,6 +131,9 @@ describe('sending domains over HTTP', () => {
     const ok = await send('news@shop.test');
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.equal(ok.body.Messages[0].Status, 'success');
+    // The return path moves to rp.shop.test (its CNAME verified), so SPF aligns for DMARC.
+    const row = await n.node.store.db.selectFrom('messages').select('mail_from').where('id', '=', ok.body.Messages[0].To[0].MessageID).executeTakeFirstOrThrow();
+    assert.match(row.mail_from, /^b\+[0-9a-z-]+@rp\.shop\.test$/);
     const info = await smtpSend('Shop <news@SHOP.test>');
     assert.match(info.response, /^250 /);
 
@@ -227,7 +230,11 @@ describe('sending domains over HTTP', () => {
     assert.equal(audit.length, 1);
     assert.equal(audit[0]!.actor, 'operator:api');
     assert.equal(JSON.parse(audit[0]!.data).note, 'lab');
-    assert.equal((await send('a@other.test')).body.Messages[0].Status, 'success');
+    const handSent = await send('a@other.test');
+    assert.equal(handSent.body.Messages[0].Status, 'success');
+    // No verified return-path CNAME: the platform's bounce domain stays the return path.
+    const row = await n.node.store.db.selectFrom('messages').select('mail_from').where('id', '=', handSent.body.Messages[0].To[0].MessageID).executeTakeFirstOrThrow();
+    assert.ok(row.mail_from.endsWith(`@${n.node.config.bounceDomain}`), row.mail_from);
     const all = await api('/v1/admin/domains', { auth: `Bearer ${n.node.adminToken}` });
     assert.ok(all.body.data.length >= 3);
   });

@@ -151,7 +151,7 @@ const spoolStep: IntakeStep = {
         custom_id: d.options.customId || null,
         event_payload: d.options.eventPayload ?? null,
         // each recipient row has its own message id, so the VERP recipient index is always 0
-        mail_from: encodeVerp({ messageId: r.id, recipientId: 0, bounceDomain: ctx.config.bounceDomain, secret: verpKeyObject(ctx.verpKey) }),
+        mail_from: encodeVerp({ messageId: r.id, recipientId: 0, bounceDomain: d.returnPathDomain ?? ctx.config.bounceDomain, secret: verpKeyObject(ctx.verpKey) }),
         recipient: r.email,
         recipient_domain: domain,
         from_addr: d.fromAddress,

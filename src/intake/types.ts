@@ -33,6 +33,11 @@ export interface Draft {
   subject: string | null;
   recipients: DraftRecipient[];
   messageIdHeader?: string;
+  /**
+   * Domain of the VERP return path (MAIL FROM): `rp.<From domain>` once that CNAME is
+   * verified, so SPF aligns with the From domain for DMARC; else the platform's bounce domain.
+   */
+  returnPathDomain?: string;
   warnings: string[];
   /** filled by the spool step */
   batch?: SpoolBatch;

@@ -278,3 +278,13 @@ test('a DSN with a 5 MB attachment is still parsed (only the head is kept)', asy
   const ids = received.map((e) => BigInt(e.id));
   assert.deepEqual(ids, [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
 });
+
+test('a bounce to a tenant return-path host (rp.<domain>) is accepted for a valid VERP tag only', async () => {
+  const rpAddr = verp(987654).replace(/@.*$/, '@rp.shop.test');
+  const t = nodemailer.createTransport({ host: '127.0.0.1', port: n.node.ports.mx, secure: false, ignoreTLS: true } as never);
+  // the tag is ours: RCPT accepted (the message itself is unknown, which the MX records)
+  const info = await t.sendMail({ envelope: { from: '', to: rpAddr }, raw: 'From: MAILER-DAEMON@example.net\r\nTo: x\r\nSubject: Undelivered\r\n\r\nbounce\r\n' });
+  assert.match(info.response, /^250/);
+  // another local part at that host is relaying: refused
+  await assert.rejects(() => t.sendMail({ envelope: { from: 'a@example.net', to: 'someone@rp.shop.test' }, raw: 'Subject: x\r\n\r\ny\r\n' }), (e: any) => e.responseCode === 550);
+});

@@ -8,6 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { type InboundOutcome, processInbound } from '../suppression/inbound.ts';
 import type { Store } from '../store/database.ts';
 import { smtpError } from './smtp-error.ts';
+import { decodeVerp } from '../feedback/verp.ts';
 
 export const MX_KEEP_BYTES = 2 * 1024 * 1024;
 const MAX_RCPTS = 50;
@@ -48,7 +49,9 @@ export function createMxServer(deps: MxDeps): SMTPServer {
     logger: false,
     onRcptTo(address, session, cb) {
       const a = address.address.toLowerCase();
-      if (!a.endsWith(`@${domain}`)) {
+      // Our bounce domain, or a tenant's return-path host (rp.<domain>, a CNAME to it):
+      // those only for VERP addresses whose tag is ours, so nothing else is relayed.
+      if (!a.endsWith(`@${domain}`) && !decodeVerp(a, deps.verpKey).ok) {
         count('relay-denied');
         return cb(smtpError(550, `5.7.1 relaying denied: this host accepts mail for ${domain} only`));
       }

@@ -80,7 +80,7 @@ function verpFromArf(arf: ArfReport, deps: InboundDeps): number | undefined {
   const texts = [arf.originalMailFrom ?? '', ...Object.values(arf.originalHeaders ?? {})];
   for (const t of texts) {
     for (const candidate of t.match(VERP_IN_TEXT) ?? []) {
-      if (!candidate.toLowerCase().endsWith(`@${deps.bounceDomain.toLowerCase()}`)) continue;
+      // any domain: tenants' return-path hosts carry our VERP too; the HMAC decides
       const d = decodeVerp(candidate, deps.verpKey);
       if (d.ok) return d.messageId;
     }

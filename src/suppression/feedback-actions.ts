@@ -19,12 +19,14 @@ export interface MessageRef {
   recipient: string;
   stream: Stream;
   status: string;
+  /** the egress IP that delivered it (null before delivery) */
+  egressIp?: string | null;
 }
 
 export async function findMessageRef(store: Store, id: number): Promise<MessageRef | undefined> {
-  const m = await store.db.selectFrom('messages').select(['id', 'tenant_id', 'recipient', 'stream', 'status']).where('id', '=', id).executeTakeFirst();
+  const m = await store.db.selectFrom('messages').select(['id', 'tenant_id', 'recipient', 'stream', 'status', 'egress_ip']).where('id', '=', id).executeTakeFirst();
   if (!m) return undefined;
-  return { id: Number(m.id), tenantId: Number(m.tenant_id), recipient: m.recipient, stream: m.stream as Stream, status: m.status };
+  return { id: Number(m.id), tenantId: Number(m.tenant_id), recipient: m.recipient, stream: m.stream as Stream, status: m.status, egressIp: m.egress_ip };
 }
 
 export interface AsyncBounce {
@@ -82,7 +84,8 @@ export async function recordComplaint(store: Store, msg: MessageRef, info: Compl
         type: 'complaint',
         recipient: msg.recipient,
         createdAt: now,
-        data: { feedback_type: info.feedbackType ?? 'abuse', source: info.source ?? null, source_ip: info.sourceIp ?? null, arrival_date: info.arrivalDate ?? null, reported_domain: info.reportedDomain ?? null },
+        // egress_ip and the tenant are the reputation signal: which of our IPs and senders drew it
+        data: { feedback_type: info.feedbackType ?? 'abuse', source: info.source ?? null, source_ip: info.sourceIp ?? null, egress_ip: msg.egressIp ?? null, arrival_date: info.arrivalDate ?? null, reported_domain: info.reportedDomain ?? null },
       }),
     ]);
     recorded = true;

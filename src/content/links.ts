@@ -34,6 +34,11 @@ export interface UrlInfo {
   /** user@ part present before the host (http://bank.com@evil.example/) */
   userinfo: boolean;
   scheme: string;
+  /**
+   * the host is written to hide what it is: percent-encoded characters, or an IP address
+   * as one number, in hex or with octal zeros (http://3232235777/, http://0x7f.0.0.1/)
+   */
+  obfuscatedHost: boolean;
 }
 
 /** Host and scheme of an absolute or www. URL; undefined for mailto:, relative or unparsable links. */
@@ -49,7 +54,9 @@ export function urlInfo(href: string): UrlInfo | undefined {
   }
   const host = u.hostname.toLowerCase().replace(/\.$/, '');
   const ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.startsWith('[');
-  return { host, ip, userinfo: u.username !== '' || u.password !== '', scheme: u.protocol.slice(0, -1) };
+  const rawHost = /^[a-z]+:\/\/(?:[^/?#]*@)?([^/?#:]*)/i.exec(h)?.[1] ?? '';
+  const obfuscatedHost = rawHost.includes('%') || (ip && rawHost !== host && !rawHost.startsWith('['));
+  return { host, ip, userinfo: u.username !== '' || u.password !== '', scheme: u.protocol.slice(0, -1), obfuscatedHost };
 }
 
 /** example.co.uk for www.shop.example.co.uk; approximation of the public-suffix rule. */

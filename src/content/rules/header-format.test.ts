@@ -88,3 +88,15 @@ test('HTML_NO_UNSUB: only for an unknown stream, only without any way out', asyn
   assert.ok(!(await rulesOf({ subject: 'Garden tools', html, stream: 'transactional' })).includes('HTML_NO_UNSUB'));
   assert.ok(!(await rulesOf({ subject: 'Garden tools', html, headers: { 'List-Unsubscribe': '<https://shop.example.com/u>' } })).includes('HTML_NO_UNSUB'));
 });
+
+test('URL_OBFUSCATED and MIXED_SCRIPT_WORD', async () => {
+  const rulesOf = async (html: string) => (await checkContent({ subject: 'Your account', html, text: 'x' })).hits.map((h) => h.rule);
+  assert.ok((await rulesOf('<p>Sign in at <a href="http://3232235777/login">our site</a> today please.</p>')).includes('URL_OBFUSCATED'));
+  assert.ok((await rulesOf('<p>Sign in at <a href="http://%77%77%77.example.com/">our site</a> today please.</p>')).includes('URL_OBFUSCATED'));
+  assert.ok(!(await rulesOf('<p>Sign in at <a href="https://www.example.com/a%20b">our site</a> today please.</p>')).includes('URL_OBFUSCATED'));
+  // "Pаypal" with a Cyrillic а (U+0430)
+  assert.ok((await rulesOf('<p>Your P\u0430ypal account needs attention, please read.</p>')).includes('MIXED_SCRIPT_WORD'));
+  assert.ok((await rulesOf('<p>Your \u0420aypal account needs attention, please read.</p>')).includes('MIXED_SCRIPT_WORD'));
+  assert.ok(!(await rulesOf('<p>Mis-decoded bison\u043f\u0457\u0405one text is not a trick.</p>')).includes('MIXED_SCRIPT_WORD'));
+  assert.ok(!(await rulesOf('<p>Your Paypal account and your Москва trip are booked.</p>')).includes('MIXED_SCRIPT_WORD'));
+});

@@ -64,6 +64,42 @@ function capsShare(text: string, limit = 200_000): { letters: number; upper: num
   return { letters, upper };
 }
 
+// Cyrillic and Greek letters that look like Latin ones (homoglyphs)
+const LOOKALIKES = new Set([...'аеорсухіјѕԁһԛԝӏАВЕКМНОРСТХІЈЅοανικρτυΑΒΕΖΗΙΚΜΝΟΡΤΥΧ']);
+const LATIN = /[a-z]/i;
+
+/**
+ * "pаypal" with a Cyrillic "а": a Latin word with Cyrillic or Greek look-alikes inside.
+ * Every non-Latin letter must be a look-alike, so mis-decoded text ("bisonпїЅone") and
+ * real mixed-language text do not count.
+ */
+function mixedScriptWord(text: string, tokens: Token[]): Token | undefined {
+  const n = Math.min(tokens.length, 50_000);
+  for (let i = 0; i < n; i++) {
+    const tok = tokens[i];
+    if (tok.end - tok.start < 3) continue;
+    let ascii = true;
+    for (let k = tok.start; k < tok.end; k++) {
+      if (text.charCodeAt(k) > 127) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) continue;
+    const w = text.slice(tok.start, tok.end);
+    let latin = 0;
+    let look = 0;
+    let other = 0;
+    for (const ch of w) {
+      if (LATIN.test(ch)) latin++;
+      else if (LOOKALIKES.has(ch)) look++;
+      else if (ch.charCodeAt(0) > 0x24f) other++;
+    }
+    if (look > 0 && other === 0 && latin >= 2) return tok;
+  }
+  return undefined;
+}
+
 function subjectRules(ctx: RuleContext, out: Finding[]): void {
   const s = ctx.msg.subject;
   if (s === undefined || s.trim() === '') {
@@ -118,6 +154,8 @@ function bodyRules(ctx: RuleContext, out: Finding[]): void {
   const sample = body.length > 200_000 ? body.slice(0, 200_000) : body;
   const spelled = /(?<![\p{L}\p{N}])\p{L}([ .\-_*|])\p{L}(?:\1\p{L}){3,}(?![\p{L}\p{N}])/u.exec(sample) ?? (ctx.msg.subject ? /(?<![\p{L}\p{N}])\p{L}([ .\-_*|])\p{L}(?:\1\p{L}){2,}(?![\p{L}\p{N}])/u.exec(ctx.msg.subject) : null);
   if (spelled) out.push({ rule: 'OBFUSCATED_WORD', part: spelled.input === sample ? ctx.bodyPart : 'subject', offset: spelled.index, matched: spelled[0] });
+  const mixed = mixedScriptWord(body, ctx.bodyTokens);
+  if (mixed) out.push({ rule: 'MIXED_SCRIPT_WORD', part: ctx.bodyPart, offset: mixed.start, matched: body.slice(mixed.start, mixed.end) });
   const words = ctx.bodyTokens.length + (ctx.textTokens && ctx.bodyPart === 'html' ? ctx.textTokens.length : 0);
   if (words < 3 && ctx.msg.attachments.length === 0) out.push({ rule: 'EMPTY_MESSAGE', part: 'message', offset: -1, matched: '' });
 }
@@ -165,6 +203,7 @@ function linkRules(ctx: RuleContext, out: Finding[]): void {
   for (const l of ctx.links) {
     const info = urlInfo(l.href);
     if (!info) continue;
+    if (info.obfuscatedHost) once({ rule: 'URL_OBFUSCATED', part: l.part, offset: l.offset, matched: l.href.slice(0, 120) });
     if (info.ip) once({ rule: 'URL_RAW_IP', part: l.part, offset: l.offset, matched: l.href.slice(0, 120) });
     if (info.userinfo) once({ rule: 'URL_USERINFO', part: l.part, offset: l.offset, matched: l.href.slice(0, 120) });
     if (URL_SHORTENERS.has(info.host) || URL_SHORTENERS.has(registrableDomain(info.host))) {

@@ -13,6 +13,7 @@ import { headerFields, takeMailjetSmtpHeaders } from '../intake/mailjet/smtp-hea
 import { runIntake } from '../intake/pipeline.ts';
 import { newRecipient } from '../intake/steps.ts';
 import type { Draft, IntakeContext } from '../intake/types.ts';
+import { giveBodyToSpool } from '../store/spool-writer.ts';
 import { findTenant } from '../store/tenants-repo.ts';
 import { greetPromptly } from './prompt-greeting.ts';
 import type { Store } from '../store/database.ts';
@@ -211,6 +212,9 @@ async function acceptData(raw0: Buffer, session: SMTPServerSession, deps: Submis
     messageIdHeader,
     warnings: [],
   };
+  // The buffer withHeadroom made is this message's alone: the spool may move it to its
+  // writer thread rather than copy it (the draft's raw reads as empty after the spool step).
+  if (raw.buffer === raw0.buffer && raw0.byteOffset === HEADROOM) giveBodyToSpool(raw);
   const [outcome] = await runIntake([draft], deps.intake);
   if (!outcome.ok) {
     deps.metrics.intakeMessages.inc({ source: 'smtp', outcome: 'rejected' });

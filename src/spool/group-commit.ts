@@ -3,8 +3,12 @@
 // only after the shared commit returned, which is when its data is on disk.
 
 export interface GroupCommitOptions<W> {
-  /** commits all items in one transaction; throws if the transaction failed */
-  commit: (items: W[]) => Promise<void>;
+  /**
+   * Commits all items in one transaction. Throws if the transaction failed (each item is
+   * then retried on its own), or returns per item undefined (durable) or its error, when
+   * the commit already settled each item itself.
+   */
+  commit: (items: W[]) => Promise<(unknown | undefined)[] | undefined>;
   windowMs: number;
   maxItems?: number;
 }
@@ -44,10 +48,15 @@ export class GroupCommitter<W> {
     this.pending = [];
     if (batch.length === 0) return;
     try {
-      await this.opts.commit(batch.map((b) => b.item));
+      const outcomes = await this.opts.commit(batch.map((b) => b.item));
       this.commits++;
-      this.items += batch.length;
-      for (const b of batch) b.resolve();
+      batch.forEach((b, i) => {
+        const err = outcomes ? outcomes[i] : undefined;
+        if (err === undefined) {
+          this.items++;
+          b.resolve();
+        } else b.reject(err);
+      });
     } catch (err) {
       if (batch.length === 1) {
         batch[0].reject(err);

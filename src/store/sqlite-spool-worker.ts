@@ -21,20 +21,42 @@ function insert(table: string, rows: Record<string, unknown>[]): void {
   for (const r of rows) st.run(...(cols.map((c) => r[c] ?? null) as never[]));
 }
 
-parentPort!.on('message', (msg: { id: number; batch: SpoolBatch }) => {
+/** All the batches in one transaction: all durable, or (thrown) none. */
+function commit(batches: SpoolBatch[]): void {
+  db.exec('BEGIN IMMEDIATE');
   try {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      insert('bodies', msg.batch.bodies as never);
-      insert('messages', msg.batch.messages as never);
-      insert('events', msg.batch.events as never);
-      db.exec('COMMIT');
-    } catch (err) {
-      db.exec('ROLLBACK');
-      throw err;
+    for (const b of batches) {
+      insert('bodies', b.bodies as never);
+      insert('messages', b.messages as never);
+      insert('events', b.events as never);
     }
-    parentPort!.postMessage({ id: msg.id, ok: true });
+    db.exec('COMMIT');
   } catch (err) {
-    parentPort!.postMessage({ id: msg.id, ok: false, error: (err as Error).message });
+    db.exec('ROLLBACK');
+    throw err;
   }
+}
+
+// The reply holds one entry per batch: null when durable, else why not. When the shared
+// transaction fails, each batch is retried here on its own (the bodies may have been moved
+// to this thread, so the caller could not resend them).
+parentPort!.on('message', (msg: { id: number; batches: SpoolBatch[] }) => {
+  let errors: (string | null)[];
+  try {
+    commit(msg.batches);
+    errors = msg.batches.map(() => null);
+  } catch (err) {
+    if (msg.batches.length === 1) errors = [(err as Error).message];
+    else {
+      errors = msg.batches.map((b) => {
+        try {
+          commit([b]);
+          return null;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      });
+    }
+  }
+  parentPort!.postMessage({ id: msg.id, errors });
 });

@@ -76,7 +76,19 @@ function sequenceAt(p: Pattern, tokens: Token[], i: number, text: string): numbe
   return k - 1;
 }
 
-/** All non-overlapping matches, longest phrase first at each position. */
+function isInfix(p: Pattern): boolean {
+  return p.words.length === 1 && p.words[0].kind === 3;
+}
+
+/** For a one-word infix pattern: just the matched part of the token, not the whole token. */
+function infixSpan(p: Pattern, tok: Token, text: string): PhraseMatch | undefined {
+  if (!isInfix(p) || tok.end - tok.start !== tok.t.length) return undefined;
+  const k = tok.t.indexOf(p.words[0].core);
+  if (k < 0) return undefined;
+  return { entry: p.entry, start: tok.start + k, end: tok.start + k + p.words[0].core.length };
+}
+
+/** All matches, longest phrase first at each position; several infix phrases may share a token. */
 export function findPhrases(lex: CompiledLexicon, tokens: Token[], text: string): PhraseMatch[] {
   const out: PhraseMatch[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -93,7 +105,14 @@ export function findPhrases(lex: CompiledLexicon, tokens: Token[], text: string)
       if (last >= 0 && (!best || last > best.last)) best = { p, last };
     }
     if (best) {
-      out.push({ entry: best.p.entry, start: tokens[i].start, end: tokens[best.last].end });
+      out.push(infixSpan(best.p, tokens[i], text) ?? { entry: best.p.entry, start: tokens[i].start, end: tokens[best.last].end });
+      // a run of Chinese or Japanese text is one token holding a whole sentence: every other
+      // infix phrase inside it is a match of its own
+      if (best.last === i && isInfix(best.p)) {
+        for (const q of lex.wildFirst) {
+          if (q.entry !== best.p.entry && isInfix(q) && wordMatches(q.words[0], tokens[i].t)) out.push(infixSpan(q, tokens[i], text) ?? { entry: q.entry, start: tokens[i].start, end: tokens[i].end });
+        }
+      }
       i = best.last;
     }
   }

@@ -44,3 +44,9 @@ test('the normalised message scores as the original (the check reads only presen
     assert.deepEqual(r2.hits.map((h) => h.rule), r1.hits.map((h) => h.rule));
   }
 });
+
+test('bare-LF messages are split at their blank line too', () => {
+  const lf = (mid: string) => Buffer.from(`From: a@acme.example\nMessage-ID: ${mid}\nSubject: x\n\nHello\r\n\r\nWorld\n`);
+  assert.equal(norm(lf('<1a@acme.example>')), norm(lf('<2b@acme.example>')));
+  assert.equal(identityNormalised(lf('<1a@acme.example>')).bodyStart, lf('<1a@acme.example>').indexOf('Hello'));
+});

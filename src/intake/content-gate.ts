@@ -70,7 +70,8 @@ function normaliseField(name: string, value: string): string {
 export function identityNormalised(raw: Buffer): { header: string; bodyStart: number } {
   let end = raw.indexOf('\r\n\r\n');
   let bodyStart = end + 4;
-  const lf = raw.indexOf('\n\n');
+  // a bare-LF blank line counts only before the CRLF one: do not scan the whole body for it
+  const lf = (end >= 0 ? raw.subarray(0, end + 2) : raw).indexOf('\n\n');
   if (lf >= 0 && (end < 0 || lf < end)) {
     end = lf;
     bodyStart = lf + 2;

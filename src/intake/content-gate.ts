@@ -49,7 +49,7 @@ export function contentCacheStats(): { hits: number; misses: number; size: numbe
 // not share an entry); the others are blanked. The raw length is keyed apart, so the
 // message-size rules see the same size.
 const CANON_DATE = /^\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}(?::\d{2})? [+-]\d{4}(?: \([A-Za-z]{1,5}\))?\s*$/;
-const CANON_MSGID = /^(\s*<)([A-Za-z0-9._$%+=\-]+)(@[A-Za-z0-9.\-]+>\s*)$/;
+const CANON_MSGID = /^(\s*<)([A-Za-z0-9._$%+=-]+)(@[A-Za-z0-9.-]+>\s*)$/;
 const BLANKED = /^(received|feedback-id|x-relais-[a-z0-9-]+)$/i;
 
 function normaliseField(name: string, value: string): string {

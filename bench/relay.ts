@@ -7,7 +7,7 @@
 //
 //   node bench/relay.ts [--messages 2000] [--sizes 4096,102400] [--sessions 20] [--reuse 1] [--split 1]
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +107,22 @@ async function timeUntilDelivered(sink: { delivered(): number }, start: number, 
   return (performance.now() - start) / 1000;
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (clock ticks of 1/100 s). */
+function procCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+// CPU ms per message of the last run: this process (Relais intake, plus delivery when not
+// split) and the delivery child of --split. On a shared two-core machine the rates move
+// with the load; the CPU cost per message shows which side to make cheaper.
+const cpu = { intake: 0, delivery: 0 };
+
 // Spawned (not spawnSync) so this process's event loop keeps running Relais meanwhile.
 async function runRelais(size: number, split: boolean): Promise<number> {
   const sink = await startSmtpSink({ backlog: 1024 });
@@ -135,12 +151,14 @@ async function runRelais(size: number, split: boolean): Promise<number> {
   const node = await startNode(config);
   let sent = 0;
   let stopDelivery: () => Promise<void>;
+  let childPid: number | undefined;
   if (split) {
     const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--mta-child', dbUrl, String(sink.port)], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (d: Buffer) => {
       const m = /sent (\d+)\n(?![\s\S]*sent)/.exec(d.toString());
       if (m) sent = Math.max(sent, Number(m[1]));
     });
+    childPid = child.pid;
     await new Promise((r) => setTimeout(r, 500)); // let it start (DKIM key generation)
     stopDelivery = () => new Promise((r) => {
       child.once('exit', () => r());
@@ -154,9 +172,14 @@ async function runRelais(size: number, split: boolean): Promise<number> {
   }
   try {
     const start = performance.now();
+    const self0 = process.cpuUsage();
+    const child0 = childPid ? procCpuSeconds(childPid) : 0;
     await smtpSource(node.ports.smtp!, size);
     log(`  relais${split ? ' (split)' : ''}: all ${MESSAGES} accepted after ${((performance.now() - start) / 1000).toFixed(2)} s`);
     const secs = await timeUntilDelivered({ delivered: () => sent }, start, split ? 'relais (split)' : 'relais');
+    const self = process.cpuUsage(self0);
+    cpu.intake = (self.user + self.system) / 1000 / MESSAGES;
+    cpu.delivery = childPid ? ((procCpuSeconds(childPid) - child0) * 1000) / MESSAGES : 0;
     return MESSAGES / secs;
   } finally {
     await stopDelivery();
@@ -204,15 +227,16 @@ for (const size of SIZES) {
   const label = size >= 1024 ? `${Math.round(size / 1024)}k` : `${size}b`;
   log(`== ${MESSAGES} messages of ${label}, ${SESSIONS} submitting sessions`);
   const single = await runRelais(size, false);
+  const singleCpu = cpu.intake;
   const split = SPLIT ? await runRelais(size, true) : undefined;
   const postfix = await runPostfix(size);
   const relais = Math.max(single, split ?? 0);
   const ratio = relais / postfix;
   console.log(
-    `${label}: relais ${single.toFixed(0)} msgs/s in one process${split ? `, ${split.toFixed(0)} msgs/s as smtp + mta processes` : ''}; postfix ${postfix.toFixed(0)} msgs/s; ratio ${ratio.toFixed(2)}`,
+    `${label}: relais ${single.toFixed(0)} msgs/s in one process (${singleCpu.toFixed(2)} ms CPU/msg)${split ? `, ${split.toFixed(0)} msgs/s as smtp + mta processes (${cpu.intake.toFixed(2)} + ${cpu.delivery.toFixed(2)} ms CPU/msg)` : ''}; postfix ${postfix.toFixed(0)} msgs/s; ratio ${ratio.toFixed(2)}`,
   );
   figures.push(
-    `relais_${label}=${relais.toFixed(0)} relais_one_process_${label}=${single.toFixed(0)}${split ? ` relais_split_${label}=${split.toFixed(0)}` : ''} postfix_${label}=${postfix.toFixed(0)} ratio_${label}=${ratio.toFixed(2)}`,
+    `relais_${label}=${relais.toFixed(0)} relais_one_process_${label}=${single.toFixed(0)}${split ? ` relais_split_${label}=${split.toFixed(0)}` : ''} postfix_${label}=${postfix.toFixed(0)} ratio_${label}=${ratio.toFixed(2)} cpu_ms_one_process_${label}=${singleCpu.toFixed(2)}${split ? ` cpu_ms_split_smtp_${label}=${cpu.intake.toFixed(2)} cpu_ms_split_mta_${label}=${cpu.delivery.toFixed(2)}` : ''}`,
   );
 }
 console.log(`${figures.join(' ')} messages=${MESSAGES} sessions=${SESSIONS} reuse=${REUSE ? 1 : 0}`);

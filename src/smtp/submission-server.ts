@@ -3,7 +3,9 @@
 // stripped; the message then runs through the same intake pipeline as the HTTP API and is
 // acknowledged with 250 only once it is durable in the spool.
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { createHash } from 'node:crypto';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
+import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
 import type { Metrics } from '../api/metrics.ts';
 import type { TenantAuthenticator } from '../api/auth.ts';
 import type { Config } from '../core/config.ts';
@@ -52,8 +54,106 @@ export function headerAddress(value: string): string | undefined {
   return bare?.[1];
 }
 
+// smtp-server looks for the end of DATA ("\r\n.\r\n") and for dot-stuffed lines by testing
+// every byte of the message in a JavaScript loop: about a fifth of a millisecond per 100 KB
+// message, a tenth of what intake costs. scanDataNatively() installs the same method with
+// that loop replaced by Buffer#indexOf("\n."), which visits exactly the positions the loop
+// acts on, in the same order; everything else is the library's code unchanged (smtp-server
+// 3.21, MIT-0). It is installed only over the exact version it was taken from (checked by a
+// hash of the method's source): after an upgrade the library's own method stays, and a
+// test says so.
+export const DATA_SCAN_SOURCE_SHA256 = '9d8b903f9a3a63542d72e19a9e2f67009a3b1107a28d57e8e7369355454ff230';
+const END_SEQUENCE = Buffer.from('\r\n.\r\n');
+const DOT_START = Buffer.from('.\r\n');
+const LF_DOT = Buffer.from('\n.');
+
+interface StreamInternals {
+  _dataStream: NodeJS.WritableStream & { writable: boolean; destroyed: boolean };
+  _lastBytes: Buffer | false;
+  _atDataStart: boolean;
+  _countDataBytes(len: number): void;
+  _endDataMode(chunk: Buffer | false, remainder: Buffer, done: (err?: Error) => void): void;
+  _feedDataStream(chunk: Buffer, done: (err?: Error) => void): void;
+}
+
+function feedDataStream(this: StreamInternals, chunk: Buffer, done: (err?: Error) => void): void {
+  const dataStream = this._dataStream;
+  let buf: Buffer;
+  const kept = this._lastBytes;
+  if (kept !== false && kept.length > 0) {
+    chunk = Buffer.concat([kept, chunk], kept.length + chunk.length);
+    this._lastBytes = false;
+  }
+  let len = chunk.length;
+  if (this._atDataStart && len >= 3 && Buffer.compare(chunk.subarray(0, 3), DOT_START) === 0) {
+    this._endDataMode(false, chunk.subarray(3), done);
+    return;
+  }
+  if (this._atDataStart && len >= 2 && chunk[0] === 0x2e && chunk[1] === 0x2e) {
+    chunk = chunk.subarray(1);
+    len--;
+    this._atDataStart = false;
+  }
+  // the library: for (i = 2; i < len - 2; i++) if (chunk[i] === 0x2e && chunk[i - 1] === 0x0a) ...
+  for (let lf = chunk.indexOf(LF_DOT, 1); lf >= 0 && lf + 1 < len - 2; lf = chunk.indexOf(LF_DOT, lf + 1)) {
+    const i = lf + 1;
+    if (Buffer.compare(chunk.subarray(i - 2, i + 3), END_SEQUENCE) === 0) {
+      buf = chunk.subarray(0, i);
+      this._countDataBytes(buf.length);
+      this._endDataMode(buf, chunk.subarray(i + 3), done);
+      return;
+    }
+    if (chunk[i + 1] === 0x2e) {
+      buf = chunk.subarray(0, i);
+      this._lastBytes = false;
+      this._countDataBytes(buf.length);
+      if (dataStream.writable) dataStream.write(buf);
+      const rest = chunk.subarray(i + 1);
+      setImmediate(() => this._feedDataStream(rest, done));
+      return;
+    }
+  }
+  const last = chunk.length < 4 ? chunk : chunk.subarray(chunk.length - 4);
+  this._lastBytes = last;
+  if (last.length >= chunk.length) {
+    done();
+    return;
+  }
+  buf = chunk.subarray(0, chunk.length - last.length);
+  this._countDataBytes(buf.length);
+  if (!dataStream.writable) {
+    done();
+    return;
+  }
+  const handled = dataStream.write(buf);
+  if (handled || dataStream.destroyed) {
+    done();
+    return;
+  }
+  // a stream that the application destroys never drains, it only closes
+  const onDrain = () => {
+    dataStream.removeListener('drain', onDrain);
+    dataStream.removeListener('close', onDrain);
+    done();
+  };
+  dataStream.once('drain', onDrain);
+  dataStream.once('close', onDrain);
+}
+
+let scanChecked: boolean | undefined;
+/** Installs feedDataStream over the version it was taken from; true when installed. */
+export function scanDataNatively(): boolean {
+  if (scanChecked !== undefined) return scanChecked;
+  const proto = SMTPStream.prototype as unknown as StreamInternals;
+  const original = proto._feedDataStream;
+  scanChecked = typeof original === 'function' && createHash('sha256').update(original.toString()).digest('hex') === DATA_SCAN_SOURCE_SHA256;
+  if (scanChecked) proto._feedDataStream = feedDataStream;
+  return scanChecked;
+}
+
 export function createSubmissionServer(deps: SubmissionDeps, secure: boolean): SMTPServer {
   greetPromptly();
+  scanDataNatively();
   const trusted = deps.config.smtpTrustedNetworks.length > 0 ? trustedNetworks(deps.config.smtpTrustedNetworks) : null;
   const trustedTenant = deps.config.smtpTrustedTenant ? Number(deps.config.smtpTrustedTenant) : undefined;
   const isTrusted = (s: SMTPServerSession) => {

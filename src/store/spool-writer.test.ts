@@ -59,3 +59,18 @@ test('one refused batch does not fail its neighbours, even when their bodies wer
   assert.equal(await stored(202), 'b');
   assert.equal(await stored(101), 'm'.repeat(5000));
 });
+
+test('a writer thread that dies fails what it held, and the next write gets a fresh thread', async () => {
+  const w = createSpoolWriter(store);
+  try {
+    assert.deepEqual(await w.write([batch(901, Buffer.from('before the crash'))]), [undefined]);
+    const pending = w.write([batch(902, Buffer.from('in flight'))]);
+    await w.thread!()!.terminate(); // as if the thread had crashed
+    await assert.rejects(pending, /exited|terminated/);
+    assert.deepEqual(await w.write([batch(903, Buffer.from('after the crash'))]), [undefined]);
+    assert.equal(await stored(903), 'after the crash');
+    assert.equal(await stored(901), 'before the crash');
+  } finally {
+    await w.close();
+  }
+});

@@ -13,6 +13,8 @@ export interface SpoolWriter {
    */
   write(batches: SpoolBatch[]): Promise<(Error | undefined)[] | undefined>;
   close(): Promise<void>;
+  /** the writer thread, when there is one (diagnostics and tests) */
+  thread?(): Worker | null;
 }
 
 // Bodies are the bulk of a spool write. Copying them to the writer thread costs a copy
@@ -39,19 +41,39 @@ export function createSpoolWriter(store: Store): SpoolWriter {
       close: async () => {},
     };
   }
-  const worker = new Worker(new URL('./sqlite-spool-worker.ts', import.meta.url), { workerData: { file: store.file } });
-  worker.unref();
+  const file = store.file;
   let seq = 0;
+  let closing = false;
   const waiting = new Map<number, { resolve: (r: (Error | undefined)[]) => void; reject: (e: Error) => void }>();
-  worker.on('message', (m: { id: number; errors: (string | null)[] }) => {
-    const w = waiting.get(m.id);
-    waiting.delete(m.id);
-    w?.resolve(m.errors.map((e) => (e === null ? undefined : new Error(`spool write failed: ${e}`))));
-  });
-  worker.on('error', (err: Error) => {
+  // A writer thread that dies (out of memory, a crash in a native call) must not leave
+  // later writes waiting forever: what it held is refused (the clients get 4xx/5xx and
+  // retry), and the next write starts a fresh thread.
+  let worker: Worker | null = null;
+  const failAll = (err: Error) => {
     for (const w of waiting.values()) w.reject(err);
     waiting.clear();
-  });
+  };
+  const ensureWorker = (): Worker => {
+    if (worker) return worker;
+    const w = new Worker(new URL('./sqlite-spool-worker.ts', import.meta.url), { workerData: { file } });
+    w.unref();
+    w.on('message', (m: { id: number; errors: (string | null)[] }) => {
+      const entry = waiting.get(m.id);
+      waiting.delete(m.id);
+      entry?.resolve(m.errors.map((e) => (e === null ? undefined : new Error(`spool write failed: ${e}`))));
+    });
+    w.on('error', (err: Error) => {
+      if (worker === w) worker = null;
+      failAll(err);
+    });
+    w.on('exit', (code) => {
+      if (worker === w) worker = null;
+      if (!closing) failAll(new Error(`spool writer thread exited (code ${code})`));
+    });
+    worker = w;
+    return w;
+  };
+  ensureWorker();
   return {
     write(batches) {
       const transfer = new Set<ArrayBuffer>();
@@ -65,15 +87,18 @@ export function createSpoolWriter(store: Store): SpoolWriter {
       }
       const id = ++seq;
       return new Promise<(Error | undefined)[]>((resolve, reject) => {
+        const w = ensureWorker();
         waiting.set(id, { resolve, reject });
-        worker.ref();
-        worker.postMessage({ id, batches }, [...transfer]);
+        w.ref();
+        w.postMessage({ id, batches }, [...transfer]);
       }).finally(() => {
-        if (waiting.size === 0) worker.unref();
+        if (waiting.size === 0) worker?.unref();
       });
     },
+    thread: () => worker,
     async close() {
-      await worker.terminate();
+      closing = true;
+      await worker?.terminate();
     },
   };
 }

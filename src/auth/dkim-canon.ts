@@ -80,6 +80,29 @@ export function relaxedBody(body: Buffer | string): Buffer {
   return out.subarray(0, o);
 }
 
+/**
+ * The relaxed body, without copying when nothing needs rewriting: most bodies (base64, QP,
+ * generated text) have CRLF line ends, no tabs, no double spaces and no WSP before a line end,
+ * and those checks run as native indexOf scans instead of a per-byte JS loop (~10x on 100 KB).
+ * Returns a view of `body` (minus trailing empty lines, plus CRLF) or falls back to relaxedBody.
+ */
+export function relaxedBodyParts(body: Buffer): Buffer[] {
+  if (body.indexOf(9) >= 0 || body.indexOf('  ') >= 0 || body.indexOf(' \r\n') >= 0) return [relaxedBody(body)];
+  // Every LF must follow a CR (a bare LF becomes CRLF, which needs a copy).
+  for (let i = body.indexOf(10); i >= 0; i = body.indexOf(10, i + 1)) {
+    if (i === 0 || body[i - 1] !== 13) return [relaxedBody(body)];
+  }
+  let end = body.length;
+  // A trailing space before the end (no final line end) is WSP at a line end.
+  if (end > 0 && body[end - 1] === 32) return [relaxedBody(body)];
+  while (end >= 2 && body[end - 1] === 10 && body[end - 2] === 13) end -= 2;
+  if (end === 0) return [];
+  if (end < body.length) return [body.subarray(0, end + 2)];
+  return [body.subarray(0, end), CRLF];
+}
+
+const CRLF = Buffer.from('\r\n');
+
 export function fieldName(field: string): string {
   const colon = field.indexOf(':');
   return (colon < 0 ? field : field.slice(0, colon)).trim().toLowerCase();

@@ -146,3 +146,25 @@ test('rejects keys that do not match their algorithm or have bad selectors', () 
   assert.throws(() => createDkimSigner([{ domain: 'x.test', selector: 'bad selector', algorithm: 'rsa-sha256', privateKey: rsa.privateKeyPem }]), /selector/);
   assert.throws(() => createDkimSigner([]), /at least one/);
 });
+
+test('a prefix of per-recipient headers is signed with the message and each copy verifies', async () => {
+  const clock = new ManualClock(Date.UTC(2026, 10, 29));
+  const sign = createDkimSigner([{ domain: 'example.test', selector: 'rls2026111', algorithm: 'rsa-sha256', privateKey: rsa.privateKeyPem }], {
+    clock,
+    headers: ['from', 'subject', 'x-relais-ref'],
+  });
+  const prefixA = 'X-Relais-Ref: <https://example.test/u/a>\r\n';
+  const prefixB = 'X-Relais-Ref: <https://example.test/u/b>\r\n';
+  const a = await sign.signAsync(message, prefixA);
+  const b = sign(message, prefixB);
+  // Same bytes as signing the concatenation.
+  assert.deepEqual(a, sign(Buffer.concat([Buffer.from(prefixA), message])));
+  for (const m of [a, b]) {
+    assert.match(m.toString('latin1'), /h=from:from:subject:x-relais-ref;/);
+    const res = await dkimVerify(m, { resolver: mailauthResolver() });
+    assert.equal(res.results[0]!.status.result, 'pass');
+  }
+  // Swapping the recipient header breaks the signature: it is covered.
+  const swapped = Buffer.from(a.toString('latin1').replace('/u/a>', '/u/b>'), 'latin1');
+  assert.equal((await dkimVerify(swapped, { resolver: mailauthResolver() })).results[0]!.status.result, 'fail');
+});

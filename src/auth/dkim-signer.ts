@@ -5,7 +5,7 @@
 import { createHash, createPrivateKey, type KeyObject, sign as cryptoSign } from 'node:crypto';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { ValidationError } from '../core/errors.ts';
-import { fieldName, relaxedBody, relaxedHeader, splitMessage } from './dkim-canon.ts';
+import { fieldName, relaxedBodyParts, relaxedHeader, splitMessage } from './dkim-canon.ts';
 import type { DkimAlgorithm } from './dkim-keys.ts';
 import { isValidSelector } from './dkim-keys.ts';
 
@@ -42,10 +42,21 @@ export interface DkimSignerOptions {
   clock?: Clock;
 }
 
-export type DkimSigner = ((raw: Buffer) => Buffer) & {
+/**
+ * `prefix`: header fields (each ending CRLF) to put above `raw` and sign with it, e.g. per
+ * recipient headers. The body hash is then computed from `raw` and cached by that Buffer's
+ * identity, so copies of one body with different prefixes hash the body once.
+ */
+export type DkimSigner = ((raw: Buffer, prefix?: string) => Buffer) & {
   /** Same result, with the private-key operations on the thread pool. */
-  signAsync(raw: Buffer): Promise<Buffer>;
+  signAsync(raw: Buffer, prefix?: string): Promise<Buffer>;
 };
+
+function bodyHash(body: Buffer): string {
+  const h = createHash('sha256');
+  for (const part of relaxedBodyParts(body)) h.update(part);
+  return h.digest('base64');
+}
 
 interface PreparedKey {
   key: DkimSigningKey;
@@ -92,9 +103,24 @@ export function createDkimSigner(keys: DkimSigningKey[], opts: DkimSignerOptions
   const clock = opts.clock ?? systemClock;
 
   /** Everything but the private-key operation: per key, the header block and the data to sign. */
-  function build(raw: Buffer): { raw: Buffer; jobs: Array<{ p: PreparedKey; header: string; data: Buffer }> } {
+  // Body hashes of bodies signed with a prefix, by Buffer identity (bodies are never mutated).
+  const bodyHashes = new WeakMap<Buffer, string>();
+
+  function build(base: Buffer, prefix?: string): { raw: Buffer; jobs: Array<{ p: PreparedKey; header: string; data: Buffer }> } {
+    const raw = prefix ? Buffer.concat([Buffer.from(prefix, 'utf8'), base]) : base;
     const { fields, body } = splitMessage(raw);
-    const bh = createHash('sha256').update(relaxedBody(body)).digest('base64');
+    let bh: string;
+    if (prefix) {
+      // The prefix is whole header fields, so raw's body is base's body.
+      let cached = bodyHashes.get(base);
+      if (cached === undefined) {
+        cached = bodyHash(body);
+        bodyHashes.set(base, cached);
+      }
+      bh = cached;
+    } else {
+      bh = bodyHash(body);
+    }
     const byName = new Map<string, string[]>();
     for (const f of fields) {
       const n = fieldName(f);
@@ -139,8 +165,8 @@ export function createDkimSigner(keys: DkimSigningKey[], opts: DkimSignerOptions
     return Buffer.concat([Buffer.from(headers.join(''), 'latin1'), raw]);
   }
 
-  const signer = ((raw: Buffer): Buffer => {
-    const { jobs } = build(raw);
+  const signer = ((base: Buffer, prefix?: string): Buffer => {
+    const { raw, jobs } = build(base, prefix);
     const headers = jobs.map(({ p, header, data }) => {
       const sig = cryptoSign(p.key.algorithm === 'rsa-sha256' ? 'sha256' : null, data, p.keyObject);
       return `${header}${foldBase64(sig.toString('base64'))}\r\n`;
@@ -148,8 +174,8 @@ export function createDkimSigner(keys: DkimSigningKey[], opts: DkimSignerOptions
     return assemble(raw, headers);
   }) as DkimSigner;
 
-  signer.signAsync = async (raw: Buffer): Promise<Buffer> => {
-    const { jobs } = build(raw);
+  signer.signAsync = async (base: Buffer, prefix?: string): Promise<Buffer> => {
+    const { raw, jobs } = build(base, prefix);
     const headers = await Promise.all(
       jobs.map(
         ({ p, header, data }) =>

@@ -469,14 +469,16 @@ export class DeliveryLoop {
   #signed(job: Job): Promise<Buffer> {
     const lookup = this.#o.signerFor;
     const domain = job.msg.fromAddr.slice(job.msg.fromAddr.lastIndexOf('@') + 1).toLowerCase();
-    const sign = async (raw: Buffer) => {
+    const sign = async (raw: Buffer, prefix?: string) => {
       const signer = lookup ? await lookup(domain) : undefined;
-      return signer ? signer.signAsync(raw) : raw;
+      if (signer) return signer.signAsync(raw, prefix);
+      return prefix ? Buffer.concat([Buffer.from(prefix, 'utf8'), raw]) : raw;
     };
     const extra = this.#o.recipientHeaders?.(job.msg) ?? '';
     if (extra) {
-      // This recipient's copy differs from its siblings': sign it on its own.
-      job.signed ??= sign(Buffer.concat([Buffer.from(extra, 'utf8'), job.body.raw]));
+      // This recipient's copy differs from its siblings': signed on its own, but the signer
+      // hashes the shared body once (cached by the body Buffer) for all copies.
+      job.signed ??= sign(job.body.raw, extra);
       return job.signed;
     }
     job.body.signed ??= sign(job.body.raw);

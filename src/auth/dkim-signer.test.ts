@@ -168,3 +168,12 @@ test('a prefix of per-recipient headers is signed with the message and each copy
   const swapped = Buffer.from(a.toString('latin1').replace('/u/a>', '/u/b>'), 'latin1');
   assert.equal((await dkimVerify(swapped, { resolver: mailauthResolver() })).results[0]!.status.result, 'fail');
 });
+
+test('signAsyncParts gives signAsync bytes in pieces, the message Buffer itself last', async () => {
+  const clock = new ManualClock(Date.UTC(2026, 10, 29));
+  const sign = createDkimSigner([{ domain: 'example.test', selector: 'rls2026111', algorithm: 'rsa-sha256', privateKey: rsa.privateKeyPem }], { clock });
+  const parts = await sign.signAsyncParts(message);
+  assert.equal(parts.at(-1), message);
+  assert.deepEqual(Buffer.concat(parts), await sign.signAsync(message));
+  assert.equal((await dkimVerify(Buffer.concat(parts), { resolver: mailauthResolver() })).results[0]!.status.result, 'pass');
+});

@@ -414,7 +414,7 @@ export class DeliveryLoop {
           await sleep(wait);
           q.messageWait(eff.messageRate, this.#clock.now());
         }
-        let raw: Buffer;
+        let raw: Buffer | Buffer[];
         try {
           raw = await this.#signed(job);
         } catch (err) {
@@ -466,12 +466,13 @@ export class DeliveryLoop {
     return recs;
   }
 
-  #signed(job: Job): Promise<Buffer> {
+  #signed(job: Job): Promise<Buffer | Buffer[]> {
     const lookup = this.#o.signerFor;
     const domain = job.msg.fromAddr.slice(job.msg.fromAddr.lastIndexOf('@') + 1).toLowerCase();
     const sign = async (raw: Buffer, prefix?: string) => {
       const signer = lookup ? await lookup(domain) : undefined;
-      if (signer) return signer.signAsync(raw, prefix);
+      // In pieces: the 100 KB body is written to the socket as is, not copied behind the signature.
+      if (signer) return signer.signAsyncParts(raw, prefix);
       return prefix ? Buffer.concat([Buffer.from(prefix, 'utf8'), raw]) : raw;
     };
     const extra = this.#o.recipientHeaders?.(job.msg) ?? '';

@@ -10,8 +10,8 @@ import type { QueuedMessage } from '../store/queue-repo.ts';
 export interface Body {
   raw: Buffer;
   refs: number;
-  /** the DKIM-signed bytes, computed once per body and shared by its recipients */
-  signed?: Promise<Buffer>;
+  /** the DKIM-signed bytes (as pieces, see DkimSigner.signAsyncParts), computed once per body and shared by its recipients */
+  signed?: Promise<Buffer | Buffer[]>;
 }
 
 export interface Job {
@@ -19,7 +19,7 @@ export interface Job {
   body: Body;
   queue: ReadyQueue;
   /** the signed bytes of this recipient's copy, when it carries headers of its own */
-  signed?: Promise<Buffer>;
+  signed?: Promise<Buffer | Buffer[]>;
 }
 
 export class ReadyQueue {

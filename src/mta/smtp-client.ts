@@ -2,6 +2,7 @@
 // source address, greets with its HELO name, STARTTLS per policy, and turns every result
 // into a plain outcome (reply or error kind) the delivery loop can decide on.
 import { isIP } from 'node:net';
+import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { speedUpDataStream } from './fast-data-stream.ts';
@@ -144,10 +145,13 @@ export class OutboundConnection {
     return { version: sock.getProtocol() ?? 'unknown', cipher: sock.getCipher()?.name ?? 'unknown' };
   }
 
-  send(from: string, to: string, raw: Buffer): Promise<SmtpResult> {
+  /** `raw`: the message, or its pieces in order (written one after another, never concatenated). */
+  send(from: string, to: string, raw: Buffer | readonly Buffer[]): Promise<SmtpResult> {
     if (this.closed) return Promise.resolve(toResult(this.#lastError ?? Object.assign(new Error('connection closed'), { code: 'ECONNRESET' }), true));
+    const size = Buffer.isBuffer(raw) ? raw.length : raw.reduce((n, b) => n + b.length, 0);
+    const message = Buffer.isBuffer(raw) ? raw : raw.length === 1 ? raw[0]! : Readable.from(raw, { objectMode: false });
     return new Promise((resolve) => {
-      this.#conn.send({ from, to: [to], size: raw.length, use8BitMime: true }, raw, (err, info) => {
+      this.#conn.send({ from, to: [to], size, use8BitMime: true }, message, (err, info) => {
         this.sent++;
         if (err) {
           const e = err as NmError;

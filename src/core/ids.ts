@@ -29,6 +29,11 @@ export function nextId(now = Date.now()): number {
   return ms * 4096 + nodeId * 256 + seq;
 }
 
+/** The largest id that can have been made at or before `ms` (a cursor bound for "up to now"). */
+export function maxIdAt(ms: number): number {
+  return (ms - EPOCH) * 4096 + 4095;
+}
+
 /** The creation time encoded in an id. */
 export function idTime(id: number): Date {
   return new Date(Math.floor(id / 4096) + EPOCH);

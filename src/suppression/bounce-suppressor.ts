@@ -6,10 +6,9 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import type { Store } from '../store/database.ts';
 import { addSuppression } from '../store/suppressions-repo.ts';
 import { acquireLease } from '../store/webhooks-repo.ts';
+import { maxIdAt } from '../core/ids.ts';
 
 const NAME = 'hard-bounce-suppressor';
-const ID_EPOCH = Date.UTC(2024, 0, 1);
-const maxIdAt = (ms: number) => (ms - ID_EPOCH) * 4096 + 4095;
 
 export async function readCursor(store: Store, name: string, initial: number): Promise<number> {
   const r = await store.db.selectFrom('feedback_cursors').select('cursor').where('name', '=', name).executeTakeFirst();

@@ -27,6 +27,7 @@ import {
 import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelay } from './backoff.ts';
 import { loadEventsWithMessages, mailjetEvent, mailjetHasType, nativeEvent } from './payload.ts';
 import { signatureHeader } from './signature.ts';
+import { maxIdAt } from '../core/ids.ts';
 
 export const SECRET_PURPOSE = 'webhooks';
 
@@ -52,10 +53,6 @@ export interface DispatcherOptions {
 
 // Event ids are (ms since 2024-01-01) * 4096 + node/sequence bits (core/ids.ts): the
 // largest id that a given millisecond can have.
-const ID_EPOCH = Date.UTC(2024, 0, 1);
-export function maxIdAt(ms: number): number {
-  return (ms - ID_EPOCH) * 4096 + 4095;
-}
 
 /** Which event types an endpoint receives (its filter, and what its format can express). */
 export function endpointAccepts(ep: Pick<WebhookEndpoint, 'eventTypes' | 'format'>): (t: EventType) => boolean {

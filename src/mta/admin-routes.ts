@@ -12,7 +12,7 @@ import {
 } from '../store/egress-repo.ts';
 import { queueCounts, scheduledQueues } from '../store/queue-repo.ts';
 import { scheduledQueueKey } from './policy/site-key.ts';
-import { deliveryLoopFor } from './delivery-extension.ts';
+import { clusterSignalsFor, deliveryLoopFor } from './delivery-extension.ts';
 
 const admin = [{ adminToken: [] }];
 
@@ -31,7 +31,11 @@ const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
 export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/database.ts').Store; config?: Pick<Config, 'dnsServers'> }): void {
   const { store } = deps;
-  const changed = () => deliveryLoopFor(store)?.invalidateTopology();
+  // This node's loop reloads at once; the other nodes hear it through NOTIFY (PostgreSQL).
+  const changed = async () => {
+    deliveryLoopFor(store)?.invalidateTopology();
+    await clusterSignalsFor(store)?.topologyChanged();
+  };
 
   app.get('/v1/admin/ips', async (c) => c.json({ data: await listEgressIps(store) }));
   app.post('/v1/admin/ips', async (c) => {
@@ -39,7 +43,7 @@ export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/da
     if (b instanceof Response) return b;
     if (!str(b.ip) || !str(b.helo)) return problem(c, 400, 'validation', 'ip and helo (strings) are required');
     const ip = await addEgressIp(store, { ip: str(b.ip)!, helo: str(b.helo)!, ptr: str(b.ptr) ?? null, weight: num(b.weight) });
-    changed();
+    await changed();
     return c.json(ip, 201);
   });
   app.get('/v1/admin/ips/:id', async (c) => {
@@ -56,7 +60,7 @@ export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/da
     if (b instanceof Response) return b;
     const status = str(b.status) as 'active' | 'paused' | undefined;
     const ip = await updateEgressIp(store, c.req.param('id'), { ...(status ? { status } : {}), ...(num(b.weight) !== undefined ? { weight: num(b.weight) } : {}) });
-    changed();
+    await changed();
     return c.json(ip);
   });
 
@@ -67,7 +71,7 @@ export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/da
     if (!str(b.name)) return problem(c, 400, 'validation', 'name (string) is required');
     let pool = await createPool(store, { name: str(b.name)!, stream: str(b.stream) ?? null, tenantId: num(b.tenant_id) ?? null });
     if (Array.isArray(b.ips)) pool = await addPoolMembers(store, pool.name, b.ips.map(String));
-    changed();
+    await changed();
     return c.json(pool, 201);
   });
   app.get('/v1/admin/pools/:id', async (c) => c.json(await getPool(store, c.req.param('id'))));
@@ -76,7 +80,7 @@ export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/da
     if (b instanceof Response) return b;
     if (!Array.isArray(b.ips)) return problem(c, 400, 'validation', 'ips (array of addresses) is required');
     const pool = await addPoolMembers(store, c.req.param('id'), b.ips.map(String));
-    changed();
+    await changed();
     return c.json(pool);
   });
   app.post('/v1/admin/pools/:id/assign', async (c) => {
@@ -85,7 +89,7 @@ export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/da
     const to = num(b.tenant_id) !== undefined ? { tenantId: num(b.tenant_id)! } : 'stream' in b ? { stream: str(b.stream) ?? null } : undefined;
     if (!to) return problem(c, 400, 'validation', 'give tenant_id (dedicated) or stream (shared; null = both streams)');
     const pool = await assignPool(store, c.req.param('id'), to);
-    changed();
+    await changed();
     return c.json(pool);
   });
 
@@ -95,12 +99,12 @@ export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/da
     if (b instanceof Response) return b;
     if (!str(b.domain) || !str(b.target)) return problem(c, 400, 'validation', 'domain and target ("host:port") are required');
     const r = await addRoute(store, str(b.domain)!, str(b.target)!);
-    changed();
+    await changed();
     return c.json(r, 201);
   });
   app.delete('/v1/admin/routes/:id', async (c) => {
     await removeRoute(store, c.req.param('id'));
-    changed();
+    await changed();
     return c.body(null, 204);
   });
 
@@ -131,6 +135,7 @@ export function mountDeliveryAdmin(app: Hono, deps: { store: import('../store/da
     if (!str(b.ip) || !str(b.site) || !(minutes > 0 && minutes <= 7 * 24 * 60)) return problem(c, 400, 'validation', 'ip, site and minutes (1-10080) are required');
     const until = Date.now() + minutes * 60_000;
     await loop.pause(str(b.ip)!, str(b.site)!, until, str(b.reason) ?? 'paused by operator');
+    await clusterSignalsFor(store)?.paused(loop.automation, str(b.ip)!, str(b.site)!, until);
     return c.json({ ip: b.ip, site: b.site, until: new Date(until).toISOString() });
   });
 }

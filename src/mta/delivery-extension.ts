@@ -1,6 +1,8 @@
 // Wires the delivery loop into a running node (role `mta`): real DNS from the configured
 // servers, static routes from the config and the store, operator shaping overrides from
 // <dataDir>/shaping.json, and the spool's callback to wake the loop when mail arrives.
+// On PostgreSQL every node also shares wake-ups, automation records and topology changes
+// with the others (cluster-signals.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +14,11 @@ import { createDnsResolver } from '../dns/node-resolver.ts';
 import { nodeExtensions, type RunningNode } from '../runtime/relais-node.ts';
 import type { Store } from '../store/database.ts';
 import { recipientHeaders } from './recipient-headers.ts';
+import { ClusterSignals } from './cluster-signals.ts';
 import { DeliveryLoop, type SignerLookup } from './delivery-loop.ts';
 import type { WeightOf } from './egress-selector.ts';
 import { memoryMtaStsCache } from './policy/mta-sts.ts';
-import { AutomationEngine, type AutomationRuleOverride, mergeAutomationRules } from './policy/automation-engine.ts';
+import { AutomationEngine, type AutomationRecord, type AutomationRuleOverride, mergeAutomationRules } from './policy/automation-engine.ts';
 import { BUILTIN_AUTOMATION } from './policy/automation-rules.ts';
 import { createShaping, type ShapingOverrides, type ShapingPolicy } from './policy/shaping.ts';
 
@@ -23,10 +26,16 @@ import { createShaping, type ShapingOverrides, type ShapingPolicy } from './poli
 export const deliverySeams: { signerFor?: SignerLookup; weightOf?: WeightOf } = {};
 
 const loops = new Map<Store, DeliveryLoop>();
+const signals = new Map<Store, ClusterSignals>();
 
 /** The delivery loop running on a store (admin API: queue snapshot, topology refresh). */
 export function deliveryLoopFor(store: Store): DeliveryLoop | undefined {
   return loops.get(store);
+}
+
+/** The node's NOTIFY/LISTEN link to the other nodes (PostgreSQL only; admin API: topology, pauses). */
+export function clusterSignalsFor(store: Store): ClusterSignals | undefined {
+  return signals.get(store);
 }
 
 /**
@@ -59,7 +68,10 @@ export function localAddressCheck(): (ip: string) => boolean {
   return (ip) => mine.has(ip) || ip.startsWith('127.') || ip === '::1';
 }
 
-export async function startDelivery(node: RunningNode, opts: { signerFor?: SignerLookup; shaping?: ShapingPolicy } = {}): Promise<DeliveryLoop> {
+export async function startDelivery(
+  node: RunningNode,
+  opts: { signerFor?: SignerLookup; shaping?: ShapingPolicy; onAutomation?: (r: AutomationRecord) => void } = {},
+): Promise<DeliveryLoop> {
   const cfg = node.config;
   const policy = loadDeliveryPolicy(cfg);
   const resolver = createDnsResolver(cfg.dnsServers.length > 0 ? { servers: cfg.dnsServers } : {});
@@ -80,6 +92,7 @@ export async function startDelivery(node: RunningNode, opts: { signerFor?: Signe
       const outcome = { delivery: 'sent', deferral: 'deferred', bounce: 'bounced', expiration: 'expired' }[e.type as string];
       if (outcome) node.metrics.deliveries.inc({ outcome });
     },
+    onAutomation: opts.onAutomation,
   });
   registerQueueGauges(node, loop);
   await loop.start();
@@ -113,10 +126,31 @@ function registerQueueGauges(node: RunningNode, loop: DeliveryLoop): void {
   });
 }
 
+/** PostgreSQL: every node announces its spool commits; mta nodes also listen (after startDelivery). */
+async function startSignals(node: RunningNode): Promise<ClusterSignals | undefined> {
+  if (node.store.dialect !== 'postgres') return undefined;
+  const s = new ClusterSignals({ store: node.store });
+  await s.start();
+  const previous = node.spool.onSpooled;
+  node.spool.onSpooled = (batch) => {
+    previous?.(batch);
+    s.spooled(batch.messages.length);
+  };
+  signals.set(node.store, s);
+  return s;
+}
+
 nodeExtensions.push(async (node) => {
-  if (!node.config.roles.includes('mta')) return undefined;
-  const loop = await startDelivery(node);
+  const s = await startSignals(node);
+  const stopSignals = async () => {
+    await s?.stop();
+    signals.delete(node.store);
+  };
+  if (!node.config.roles.includes('mta')) return s ? stopSignals : undefined;
+  const loop = await startDelivery(node, { onAutomation: (r) => s?.automationTriggered(r) });
+  await s?.listen(loop);
   return async () => {
+    await stopSignals();
     await loop.stop();
     loops.delete(node.store);
   };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OutboundConnection } from './smtp-client.ts';
+import { defaultReply, startRawPeer } from './testing/raw-smtp-peer.ts';
 import { startReceiver } from './testing/receiver.ts';
 
 test('a message given as pieces arrives as their concatenation, dot-stuffed across piece boundaries', async () => {
@@ -26,5 +27,214 @@ test('a message given as pieces arrives as their concatenation, dot-stuffed acro
   } finally {
     conn.close();
     await rx.close();
+  }
+});
+
+async function connected(port: number, extra: Partial<ConstructorParameters<typeof OutboundConnection>[0]> = {}) {
+  const conn = new OutboundConnection({ address: '127.0.0.1', port, hostName: 'peer.test', helo: 'relais.test', tls: 'disabled', socketTimeoutMs: 3000, ...extra });
+  assert.equal(await conn.connect(), undefined);
+  return conn;
+}
+
+const MSG = Buffer.from('From: a@example.test\r\nSubject: x\r\n\r\nbody\r\n');
+
+test('PIPELINING: MAIL, RCPT and DATA leave in one write, before any reply; SIZE and BODY=8BITMIME are declared', async () => {
+  // The peer answers nothing until DATA has arrived: a client waiting for the MAIL reply
+  // would time out here.
+  const peer = await startRawPeer({ onCommand: (line) => (line === 'DATA' ? ['250 2.1.0 sender ok', '250 2.1.5 recipient ok', '354 go ahead'] : undefined) });
+  const conn = await connected(peer.port);
+  try {
+    const r = await conn.send('a@example.test', 'b@example.org', MSG);
+    assert.deepEqual(r.ok && r.reply.code, 250);
+    const s = peer.sessions[0]!;
+    assert.deepEqual(s.lines.slice(1, 4), [`MAIL FROM:<a@example.test> SIZE=${MSG.length} BODY=8BITMIME`, 'RCPT TO:<b@example.org>', 'DATA']);
+    assert.ok(s.chunks.some((c) => c.toString() === `MAIL FROM:<a@example.test> SIZE=${MSG.length} BODY=8BITMIME\r\nRCPT TO:<b@example.org>\r\nDATA\r\n`), 'one write for the three commands');
+    assert.equal(s.contents[0], 'From: a@example.test\r\nSubject: x\r\n\r\nbody');
+  } finally {
+    conn.close();
+    await peer.close();
+  }
+});
+
+test('without PIPELINING the client waits for each reply before the next command', async () => {
+  let unanswered = 0;
+  let most = 0;
+  const peer = await startRawPeer({
+    extensions: ['8BITMIME'],
+    onCommand: (line, s) => {
+      unanswered++;
+      most = Math.max(most, unanswered);
+      // Answer a little later, so a client that did not wait would have sent more by now.
+      setTimeout(() => {
+        unanswered--;
+        for (const r of defaultReply(line)) s.write(`${r}\r\n`);
+      }, 20);
+      return undefined;
+    },
+  });
+  const conn = await connected(peer.port);
+  try {
+    const r = await conn.send('a@example.test', 'b@example.org', MSG);
+    assert.equal(r.ok, true);
+    assert.equal(most, 1);
+    assert.deepEqual(peer.sessions[0]!.lines.slice(1, 4), ['MAIL FROM:<a@example.test> BODY=8BITMIME', 'RCPT TO:<b@example.org>', 'DATA']);
+  } finally {
+    conn.close();
+    await peer.close();
+  }
+});
+
+test('pipelined RCPT refused: its reply is the result, no content is sent, RSET keeps the session for the next message', async () => {
+  let n = 0;
+  const peer = await startRawPeer({
+    onCommand: (line) => {
+      if (line.startsWith('RCPT')) return ++n === 1 ? ['550-5.1.1 The email account that you tried to reach does not exist.', '550 5.1.1 Please try again.'] : ['250 ok'];
+      if (line === 'DATA') return n === 1 ? ['503 5.5.1 No valid recipients'] : ['354 go'];
+      return defaultReply(line);
+    },
+  });
+  const conn = await connected(peer.port);
+  try {
+    const r = await conn.send('a@example.test', 'gone@example.org', MSG);
+    assert.equal(r.ok, false);
+    assert.ok(!r.ok && 'reply' in r);
+    if (!r.ok && 'reply' in r) {
+      assert.equal(r.reply.code, 550);
+      assert.equal(r.reply.enhanced, '5.1.1');
+      assert.equal(r.command, 'RCPT TO');
+      assert.equal(r.closed, false);
+      assert.match(r.reply.text, /does not exist\.\n550 5\.1\.1 Please/);
+    }
+    assert.equal(peer.sessions[0]!.contents.length, 0);
+    assert.ok(peer.sessions[0]!.lines.includes('RSET'));
+    const again = await conn.send('a@example.test', 'here@example.org', MSG);
+    assert.equal(again.ok, true);
+    assert.equal(peer.sessions.length, 1, 'same session');
+  } finally {
+    conn.close();
+    await peer.close();
+  }
+});
+
+test('DATA accepted although the only RCPT was refused: the client ends it with an empty content and resets', async () => {
+  const peer = await startRawPeer({ onCommand: (line) => (line.startsWith('RCPT') ? ['550 5.1.1 unknown'] : defaultReply(line)) });
+  const conn = await connected(peer.port);
+  try {
+    const r = await conn.send('a@example.test', 'gone@example.org', MSG);
+    assert.ok(!r.ok && 'reply' in r && r.reply.code === 550 && r.command === 'RCPT TO');
+    const s = peer.sessions[0]!;
+    assert.deepEqual(s.contents, [''], 'an empty content, never the message');
+    assert.equal(s.lines.at(-1), 'RSET');
+  } finally {
+    conn.close();
+    await peer.close();
+  }
+});
+
+test('421 to MAIL FROM with the connection closed: the 421 is the result, and the connection counts as closed', async () => {
+  const peer = await startRawPeer({
+    onCommand: (line, s) => {
+      if (line.startsWith('MAIL')) {
+        s.socket.end('421 4.7.0 [TSS04] Messages from 127.0.0.1 temporarily deferred due to unexpected volume or user complaints\r\n');
+      }
+      return undefined;
+    },
+  });
+  const conn = await connected(peer.port);
+  try {
+    const r = await conn.send('a@example.test', 'b@example.org', MSG);
+    assert.ok(!r.ok && 'reply' in r);
+    if (!r.ok && 'reply' in r) {
+      assert.equal(r.reply.code, 421);
+      assert.equal(r.closed, true);
+      assert.match(r.reply.text, /TSS04/);
+    }
+    assert.equal(conn.closed, true);
+    const after = await conn.send('a@example.test', 'b@example.org', MSG);
+    assert.ok(!after.ok && 'error' in after && after.error === 'connection-reset');
+  } finally {
+    conn.close();
+    await peer.close();
+  }
+});
+
+test('SMTPUTF8: an internationalized address goes only to a server that offers it', async () => {
+  const without = await startRawPeer();
+  const c1 = await connected(without.port);
+  const withIt = await startRawPeer({ extensions: ['PIPELINING', 'SMTPUTF8', '8BITMIME'] });
+  const c2 = await connected(withIt.port);
+  try {
+    const r = await c1.send('a@example.test', 'jörg@example.org', MSG);
+    assert.ok(!r.ok && 'reply' in r && r.reply.code === 553 && r.reply.enhanced === '5.6.7');
+    assert.equal(without.sessions[0]!.lines.some((l) => l.startsWith('MAIL')), false, 'nothing sent');
+    const ok = await c2.send('a@example.test', 'jörg@example.org', MSG);
+    assert.equal(ok.ok, true);
+    assert.equal(withIt.sessions[0]!.lines[1], 'MAIL FROM:<a@example.test> BODY=8BITMIME SMTPUTF8');
+    assert.equal(withIt.sessions[0]!.lines[2], 'RCPT TO:<jörg@example.org>');
+  } finally {
+    c1.close();
+    c2.close();
+    await without.close();
+    await withIt.close();
+  }
+});
+
+test('failures before a session: refused connection, 554 greeting, silence, garbage', async () => {
+  const closedPort = await startRawPeer();
+  const port = closedPort.port;
+  await closedPort.close();
+  const refusedConn = new OutboundConnection({ address: '127.0.0.1', port, hostName: 'x', helo: 'relais.test', tls: 'disabled' });
+  const r1 = await refusedConn.connect();
+  assert.ok(r1 && !r1.ok && 'error' in r1 && r1.error === 'connection-refused');
+
+  const busy = await startRawPeer({ greeting: '554 5.7.1 no mail from you' });
+  const silent = await startRawPeer({ greeting: null });
+  const garbage = await startRawPeer({ greeting: 'HTTP/1.1 400 Bad Request' });
+  try {
+    const r2 = await new OutboundConnection({ address: '127.0.0.1', port: busy.port, hostName: 'x', helo: 'relais.test', tls: 'disabled' }).connect();
+    assert.ok(r2 && !r2.ok && 'reply' in r2 && r2.reply.code === 554 && r2.closed);
+    const r3 = await new OutboundConnection({ address: '127.0.0.1', port: silent.port, hostName: 'x', helo: 'relais.test', tls: 'disabled', connectTimeoutMs: 300 }).connect();
+    assert.ok(r3 && !r3.ok && 'error' in r3 && r3.error === 'command-timeout', JSON.stringify(r3));
+    const r4 = await new OutboundConnection({ address: '127.0.0.1', port: garbage.port, hostName: 'x', helo: 'relais.test', tls: 'disabled' }).connect();
+    assert.ok(r4 && !r4.ok && 'error' in r4 && r4.error === 'protocol', JSON.stringify(r4));
+  } finally {
+    await busy.close();
+    await silent.close();
+    await garbage.close();
+  }
+});
+
+test('EHLO refused: the client falls back to HELO and sends without extensions', async () => {
+  const old = await startRawPeer({ extensions: null });
+  const conn = await connected(old.port);
+  try {
+    assert.equal(conn.extensions.size, 0);
+    const r = await conn.send('a@example.test', 'b@example.org', MSG);
+    assert.equal(r.ok, true);
+    assert.deepEqual(old.sessions[0]!.lines.slice(0, 3), ['EHLO relais.test', 'HELO relais.test', 'MAIL FROM:<a@example.test>']);
+  } finally {
+    conn.close();
+    await old.close();
+  }
+});
+
+test('TLS: opportunistic upgrades even with a self-signed certificate; MTA-STS verification refuses it; "required" without STARTTLS fails', async () => {
+  const rx = await startReceiver({ tls: true });
+  const plain = await startRawPeer();
+  try {
+    const opp = await connected(rx.port, { tls: 'opportunistic' });
+    assert.match(opp.tlsInfo()?.version ?? '', /TLSv1\.[23]/);
+    const sent = await opp.send('a@example.test', 'b@example.org', MSG);
+    assert.equal(sent.ok, true);
+    assert.equal(rx.messages[0]?.secure, true);
+    opp.close();
+    const sts = await new OutboundConnection({ address: '127.0.0.1', port: rx.port, hostName: 'mx.example.org', helo: 'relais.test', tls: 'required', verifyTls: true }).connect();
+    assert.ok(sts && !sts.ok && 'error' in sts && sts.error === 'tls-certificate', JSON.stringify(sts));
+    const req = await new OutboundConnection({ address: '127.0.0.1', port: plain.port, hostName: 'mx.example.org', helo: 'relais.test', tls: 'required' }).connect();
+    assert.ok(req && !req.ok && 'error' in req && req.error === 'tls-unavailable', JSON.stringify(req));
+    assert.equal(plain.sessions[0]!.lines.some((l) => l.startsWith('MAIL')), false);
+  } finally {
+    await rx.close();
+    await plain.close();
   }
 });

@@ -265,7 +265,7 @@ test('the listening connection comes back after pg_terminate_backend, warns, and
   const storeB = await openStore(ts.store.url);
   const warnings: string[] = [];
   const sigA = new ClusterSignals({ store: ts.store });
-  const sigB = new ClusterSignals({ store: storeB, onWarning: (m) => warnings.push(m), minBackoffMs: 400, maxBackoffMs: 2000 });
+  const sigB = new ClusterSignals({ store: storeB, onWarning: (m) => warnings.push(m), minBackoffMs: 400, maxBackoffMs: 2000, heartbeatMs: 100 });
   const target = fakeLoop();
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();

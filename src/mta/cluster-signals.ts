@@ -124,8 +124,8 @@ export class ClusterSignals {
       channels: Object.values(this.#channels),
       onNotification: (ch, payload) => this.#receive(ch, payload),
       onUp: (again) => {
-        if (!again) return;
-        void this.#caughtUp();
+        if (again) void this.#caughtUp();
+        else this.#lostAt = undefined; // a failed first attempt is not a gap to catch up on
       },
       onWarning: (m) => {
         this.#lostAt ??= Date.now();

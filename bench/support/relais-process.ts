@@ -40,7 +40,7 @@ export async function startRelaisProcess(extraEnv: (tenantId: number) => Record<
   };
   const created = relaisCli(base, 'tenant', 'create', 'Bench', '--key');
   const env = { ...base, ...extraEnv(created.tenant.id) };
-  const child = spawn(process.execPath, [cli, 'start', '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : []), cli, 'start', '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const banner = await new Promise<any>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d) => {

@@ -80,6 +80,9 @@ test('admin API declares IPs and pools; a sent message leaves from the pool IP, 
   const q = (await (await adminFetch('/v1/admin/queues')).json()) as any;
   assert.equal(q.counts.sent, 1);
   assert.ok(q.delivery.stats.sent >= 1);
+  // Accepted by this node: delivered from memory, never claimed from the queue table.
+  assert.equal(q.delivery.stats.adopted, 1);
+  assert.equal(q.delivery.stats.claimed, 0);
   assert.deepEqual(q.scheduled, []);
   const site = `route:127.0.0.1:${rx.port}`;
   const paused = await adminFetch('/v1/admin/queues/pause', 'POST', { ip: '127.0.0.2', site, minutes: 5 });

@@ -3,7 +3,8 @@
 // <dataDir>/shaping.json, and the spool's callback to wake the loop when mail arrives.
 // On PostgreSQL every node also shares wake-ups, automation records and topology changes
 // with the others (cluster-signals.ts).
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { Gauge } from 'prom-client';
@@ -62,6 +63,22 @@ export function loadDeliveryPolicy(cfg: Pick<Config, 'dataDir' | 'shapingFile'>)
   }
 }
 
+/**
+ * The lease owner name of this node's delivery loop, kept in its data directory so that a
+ * restart (after a crash, say) takes back at once the rows it had leased, instead of
+ * waiting for their leases to run out. Nodes have separate data directories.
+ */
+export function stableOwner(dataDir: string): string {
+  const file = join(dataDir, 'mta-owner');
+  if (existsSync(file)) {
+    const name = readFileSync(file, 'utf8').trim();
+    if (/^mta-[0-9a-f]{12}$/.test(name)) return name;
+  }
+  const name = `mta-${randomBytes(6).toString('hex')}`;
+  writeFileSync(file, `${name}\n`);
+  return name;
+}
+
 /** Addresses this host can bind: its interfaces, plus all of 127.0.0.0/8 (Linux routes it to lo). */
 export function localAddressCheck(): (ip: string) => boolean {
   const mine = new Set(Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((a) => a.address)));
@@ -76,6 +93,7 @@ export async function startDelivery(
   const policy = loadDeliveryPolicy(cfg);
   const resolver = createDnsResolver(cfg.dnsServers.length > 0 ? { servers: cfg.dnsServers } : {});
   const loop = new DeliveryLoop({
+    owner: stableOwner(cfg.dataDir),
     store: node.store,
     resolver,
     // MTA-STS policies fetched over HTTPS, cached per max_age, enforced per MX.
@@ -97,9 +115,13 @@ export async function startDelivery(
   registerQueueGauges(node, loop);
   await loop.start();
   const previous = node.spool.onSpooled;
+  // Mail this node accepts is delivered from memory (no claim, no body read); the rest
+  // (scheduled, other nodes' mail, retries) through claims.
+  node.spool.handoff = { owner: loop.owner, leaseMs: loop.leaseMs };
   node.spool.onSpooled = (batch) => {
     previous?.(batch);
-    loop.wake();
+    loop.adopt(batch);
+    if (batch.messages.some((m) => m.lease_owner !== loop.owner)) loop.wake();
   };
   loops.set(node.store, loop);
   return loop;
@@ -134,7 +156,9 @@ async function startSignals(node: RunningNode): Promise<ClusterSignals | undefin
   const previous = node.spool.onSpooled;
   node.spool.onSpooled = (batch) => {
     previous?.(batch);
-    s.spooled(batch.messages.length);
+    // Rows committed leased to this node's own loop are nobody else's business.
+    const free = batch.messages.filter((m) => m.lease_owner == null).length;
+    if (free > 0) s.spooled(free);
   };
   signals.set(node.store, s);
   return s;
@@ -151,6 +175,7 @@ nodeExtensions.push(async (node) => {
   await s?.listen(loop);
   return async () => {
     await stopSignals();
+    if (node.spool.handoff?.owner === loop.owner) node.spool.handoff = null;
     await loop.stop();
     loops.delete(node.store);
   };

@@ -9,8 +9,8 @@ import type { Resolver } from '../dns/resolver.ts';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../store/database.ts';
 import { loadTopology } from '../store/egress-repo.ts';
-import type { EventsTable } from '../store/schema.ts';
-import { type AttemptOutcome, claimDue, loadBodies, type QueuedMessage, releaseRows, renewLeases } from '../store/queue-repo.ts';
+import type { BodiesTable, EventsTable, MessagesTable } from '../store/schema.ts';
+import { type AttemptOutcome, claimDue, loadBodies, type QueuedMessage, releaseOwned, releaseRows, renewLeases, toQueued } from '../store/queue-repo.ts';
 import { type AttemptContext, attemptOutcome, expiredOutcome } from './attempt-outcome.ts';
 import { type Destination, DestinationResolver, parseRouteSetting, type RouteEntry } from './destination.ts';
 import { type Egress, EgressSelector, type WeightOf } from './egress-selector.ts';
@@ -33,7 +33,6 @@ export interface DeliveryOptions {
   hostname: string;
   /** static routes from the config, "domain=host:port"; the store's routes are added */
   routes?: string[];
-  owner?: string;
   clock?: Clock;
   shaping?: ShapingPolicy;
   /** default: the built-in automation rules; null disables automation */
@@ -46,6 +45,11 @@ export interface DeliveryOptions {
    */
   recipientHeaders?: (msg: QueuedMessage) => string;
   weightOf?: WeightOf;
+  /**
+   * Lease owner name; give each node a stable one (startDelivery uses the node id) so that a
+   * restarted node takes back at once what it had leased before a crash. Default: random.
+   */
+  owner?: string;
   /** whether this node can send from an egress IP (default: every IP is local) */
   isLocal?: (ip: string) => boolean;
   /** MTA-STS discovery (RFC 8461) for MX destinations; undefined/null = not enforced */
@@ -95,7 +99,7 @@ export class DeliveryLoop {
   #again = false;
   #stopping = false;
   #workers = new Set<Promise<void>>();
-  stats = { claimed: 0, sent: 0, deferred: 0, bounced: 0, expired: 0, released: 0, connections: 0 };
+  stats = { claimed: 0, adopted: 0, sent: 0, deferred: 0, bounced: 0, expired: 0, released: 0, connections: 0 };
 
   constructor(o: DeliveryOptions) {
     this.#o = o;
@@ -113,6 +117,10 @@ export class DeliveryLoop {
     return this.#automation;
   }
 
+  get leaseMs(): number {
+    return this.#leaseMs;
+  }
+
   get #leaseMs(): number {
     return this.#o.leaseMs ?? 300_000;
   }
@@ -127,6 +135,9 @@ export class DeliveryLoop {
       await sql`pragma synchronous=NORMAL`.execute(this.#ownConnection.db);
       this.#q = this.#ownConnection;
     }
+    // With a stable owner (one per node), rows leased before a crash come back at once.
+    const back = await releaseOwned(this.#q, this.owner);
+    if (back > 0) this.stats.released += back;
     await this.#refreshTopology();
     await this.#loadAutomation();
     this.#leaseTimer = setInterval(() => void this.#renew(), Math.max(1000, this.#leaseMs / 3));
@@ -213,6 +224,45 @@ export class DeliveryLoop {
     const rows = await claimDue(this.#q, { owner: this.owner, now, leaseMs: this.#leaseMs, limit });
     if (rows.length === 0) return false;
     this.stats.claimed += rows.length;
+    await this.#route(rows, now, undefined);
+    return rows.length === limit;
+  }
+
+  /**
+   * Takes over rows this node's spool has just committed already leased to this loop, with
+   * their bodies still in memory: no claim query and no body read for mail that arrives
+   * while the loop has room (the KumoMTA way: the spool is for crashes, not the hot path).
+   * Rows it cannot take (no room, stopping, a body no longer in memory) go back to the
+   * scheduled queue for the next claim.
+   */
+  adopt(batch: { messages: readonly MessagesTable[]; bodies: readonly BodiesTable[] }): void {
+    const mine = batch.messages.filter((m) => m.lease_owner === this.owner);
+    if (mine.length === 0) return;
+    const bodies = new Map<number, Buffer>();
+    for (const b of batch.bodies) {
+      const raw = b.raw as Buffer;
+      if (raw.length > 0 || b.size === 0) bodies.set(Number(b.id), raw);
+    }
+    const now = this.#clock.now();
+    const room = (this.#o.maxInMemory ?? 20_000) - this.#held.size;
+    const take: QueuedMessage[] = [];
+    const giveBack: number[] = [];
+    for (const m of mine) {
+      if (!this.#stopping && take.length < room && bodies.has(Number(m.body_id))) take.push(toQueued(m as unknown as Record<string, unknown>));
+      else giveBack.push(Number(m.id));
+    }
+    if (giveBack.length > 0) {
+      this.stats.released += giveBack.length;
+      void releaseRows(this.#q, giveBack, now).catch((err) => process.emitWarning(`release failed: ${(err as Error).message}`));
+      this.wake();
+    }
+    if (take.length === 0) return;
+    this.stats.adopted += take.length;
+    void this.#route(take, now, bodies).catch((err) => process.emitWarning(`delivery loop: ${(err as Error).message}`));
+  }
+
+  /** Sends claimed or adopted rows to their ready queues (or back, or to a final outcome). */
+  async #route(rows: QueuedMessage[], now: number, preloaded: Map<number, Buffer> | undefined): Promise<void> {
     const domains = [...new Set(rows.map((r) => r.recipientDomain))];
     const dests = new Map<string, Destination>();
     await Promise.all(domains.map(async (d) => dests.set(d, await this.#dest.resolve(d, now))));
@@ -271,8 +321,9 @@ export class DeliveryLoop {
       accepted.push({ m, q });
     }
     // Bodies only for the rows that stay: a paused site's rows never load theirs.
-    const needBodies = accepted.filter((a) => !this.#bodies.has(a.m.bodyId)).map((a) => a.m.bodyId);
+    const needBodies = accepted.filter((a) => !this.#bodies.has(a.m.bodyId) && !preloaded?.has(a.m.bodyId)).map((a) => a.m.bodyId);
     const raw = needBodies.length > 0 ? await loadBodies(this.#q, needBodies) : new Map<number, Buffer>();
+    if (preloaded) for (const [id, b] of preloaded) raw.set(id, b);
     for (const { m, q } of accepted) {
       let body = this.#bodies.get(m.bodyId);
       if (!body) {
@@ -297,7 +348,6 @@ export class DeliveryLoop {
       await releaseRows(this.#q, ids, at);
     }
     for (const q of touched) this.#pump(q);
-    return rows.length === limit;
   }
 
   #queueFor(egress: Egress, dest: Extract<Destination, { kind: 'ok' }>): ReadyQueue {

@@ -214,7 +214,11 @@ export function createSubmissionServer(deps: SubmissionDeps, secure: boolean): S
           return cb(smtpError(552, `5.3.4 message exceeds the size limit of ${deps.config.smtpMaxMessageBytes} bytes`));
         }
         const started = performance.now();
-        acceptData(withHeadroom(chunks, size), session, deps, trustedTenant, tenantStatus).then(
+        const raw = withHeadroom(chunks, size);
+        // Let go of the socket's chunks now: held while the spool commits, they would
+        // survive young-generation collections and pile up until a full one.
+        chunks.length = 0;
+        acceptData(raw, session, deps, trustedTenant, tenantStatus).then(
           (text) => {
             deps.metrics.intakeSeconds.observe({ source: 'smtp' }, (performance.now() - started) / 1000);
             cb(null, text);

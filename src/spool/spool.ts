@@ -10,15 +10,31 @@ export class Spool {
   private readonly committer: GroupCommitter<SpoolBatch>;
   /** called after each durable write with the new queue rows, so the MTA can pick them up at once */
   onSpooled: ((batch: SpoolBatch) => void) | null = null;
+  /**
+   * A delivery loop in this process that takes spooled mail straight from memory: rows due
+   * now are committed already leased to it, and the bodies stay (or come back) in memory
+   * for onSpooled. A crash leaves the rows leased; the restarted loop takes them back.
+   */
+  handoff: { owner: string; leaseMs: number } | null = null;
 
   private readonly writer: SpoolWriter;
 
   constructor(store: Store, windowMs: number) {
     this.writer = createSpoolWriter(store);
-    this.committer = new GroupCommitter<SpoolBatch>({ commit: (items) => this.writer.write(items), windowMs });
+    this.committer = new GroupCommitter<SpoolBatch>({ commit: (items) => this.writer.write(items, { keepBodies: this.handoff !== null }), windowMs });
   }
 
   async write(batch: SpoolBatch): Promise<void> {
+    const h = this.handoff;
+    if (h) {
+      const now = Date.now();
+      for (const m of batch.messages) {
+        if (m.status === 'queued' && m.next_attempt_at <= now && m.lease_owner == null) {
+          m.lease_owner = h.owner;
+          m.lease_until = now + h.leaseMs;
+        }
+      }
+    }
     await this.committer.write(batch);
     this.onSpooled?.(batch);
   }

@@ -22,7 +22,7 @@ export interface QueuedMessage {
 
 const CLAIM_COLUMNS = 'id, tenant_id, body_id, stream, campaign, mail_from, recipient, recipient_domain, from_addr, attempts, expires_at, created_at';
 
-function toQueued(r: Record<string, unknown>): QueuedMessage {
+export function toQueued(r: Record<string, unknown>): QueuedMessage {
   return {
     id: Number(r.id),
     tenantId: Number(r.tenant_id),
@@ -90,6 +90,21 @@ export async function releaseRows(store: Store, ids: number[], nextAttemptAt: nu
   for (const c of chunk(ids, 5000)) {
     await store.db.updateTable('messages').set({ lease_owner: null, lease_until: null, next_attempt_at: nextAttemptAt }).where('id', 'in', c).execute();
   }
+}
+
+/**
+ * Gives back every row still leased to `owner`: called when a loop with a stable owner
+ * starts, since rows leased in its previous life (a crash, kill -9) are held by nobody now
+ * and would otherwise wait for their leases to run out. Returns how many.
+ */
+export async function releaseOwned(store: Store, owner: string): Promise<number> {
+  const r = await store.db
+    .updateTable('messages')
+    .set({ lease_owner: null, lease_until: null })
+    .where('lease_owner', '=', owner)
+    .where('status', 'in', ['queued', 'deferred'])
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /** Extends the lease of rows this owner still holds in memory. */

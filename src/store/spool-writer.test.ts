@@ -48,6 +48,25 @@ test('a given body is moved to the writer thread and stored whole; others are co
   await assert.rejects(writer.write([batch(103, moved)]), /already moved/);
 });
 
+test('keepBodies: a moved body comes back to the caller (moved again, not copied) once durable', async () => {
+  const own = Buffer.allocUnsafeSlow(32 + 70_000);
+  own.fill('k');
+  const body = own.subarray(32);
+  giveBodyToSpool(body);
+  const copied = Buffer.from('copied body');
+  const b1 = batch(301, body);
+  const b2 = batch(302, copied);
+  const out = await writer.write([b1, b2], { keepBodies: true });
+  assert.deepEqual(out, [undefined, undefined]);
+  assert.equal(body.length, 0, 'the original view stays detached');
+  const back = b1.bodies[0]!.raw as Buffer;
+  assert.equal(back.length, 70_000);
+  assert.equal(back.byteOffset, 32, 'same place in the same memory');
+  assert.equal(back.toString(), 'k'.repeat(70_000));
+  assert.equal(b2.bodies[0]!.raw, copied, 'a copied body is left as it was');
+  assert.equal(await stored(301), 'k'.repeat(70_000));
+});
+
 test('one refused batch does not fail its neighbours, even when their bodies were moved', async () => {
   const a = Buffer.allocUnsafeSlow(10).fill('a');
   giveBodyToSpool(a);

@@ -11,7 +11,7 @@ export interface SpoolWriter {
    * transaction fails the writer retries each batch on its own, so one bad batch does not
    * fail its neighbours.
    */
-  write(batches: SpoolBatch[]): Promise<(Error | undefined)[] | undefined>;
+  write(batches: SpoolBatch[], opts?: { keepBodies?: boolean }): Promise<(Error | undefined)[] | undefined>;
   close(): Promise<void>;
   /** the writer thread, when there is one (diagnostics and tests) */
   thread?(): Worker | null;
@@ -44,7 +44,14 @@ export function createSpoolWriter(store: Store): SpoolWriter {
   const file = store.file;
   let seq = 0;
   let closing = false;
-  const waiting = new Map<number, { resolve: (r: (Error | undefined)[]) => void; reject: (e: Error) => void }>();
+  interface Moved {
+    body: SpoolBatch['bodies'][number];
+    /** index of its ArrayBuffer among the distinct buffers of the write, in body order */
+    buffer: number;
+    offset: number;
+    length: number;
+  }
+  const waiting = new Map<number, { resolve: (r: (Error | undefined)[]) => void; reject: (e: Error) => void; moved?: Moved[] }>();
   // A writer thread that dies (out of memory, a crash in a native call) must not leave
   // later writes waiting forever: what it held is refused (the clients get 4xx/5xx and
   // retry), and the next write starts a fresh thread.
@@ -57,9 +64,16 @@ export function createSpoolWriter(store: Store): SpoolWriter {
     if (worker) return worker;
     const w = new Worker(new URL('./sqlite-spool-worker.ts', import.meta.url), { workerData: { file } });
     w.unref();
-    w.on('message', (m: { id: number; errors: (string | null)[] }) => {
+    w.on('message', (m: { id: number; errors: (string | null)[]; back?: ArrayBuffer[] }) => {
       const entry = waiting.get(m.id);
       waiting.delete(m.id);
+      // Moved bodies the caller wants to keep come back the same way (moved, not copied).
+      if (entry?.moved && m.back) {
+        entry.moved.forEach((mv, k) => {
+          const ab = m.back![mv.buffer];
+          if (ab) mv.body.raw = Buffer.from(ab, mv.offset, mv.length);
+        });
+      }
       entry?.resolve(m.errors.map((e) => (e === null ? undefined : new Error(`spool write failed: ${e}`))));
     });
     w.on('error', (err: Error) => {
@@ -75,22 +89,29 @@ export function createSpoolWriter(store: Store): SpoolWriter {
   };
   ensureWorker();
   return {
-    write(batches) {
+    write(batches, opts = {}) {
       const transfer = new Set<ArrayBuffer>();
+      // Every distinct buffer in body order: the writer thread hands them back in this order.
+      const order = new Map<ArrayBuffer, number>();
+      const moved: Moved[] = [];
       for (const b of batches) {
         for (const body of b.bodies) {
-          const buf = (body.raw as Uint8Array).buffer;
+          const raw = body.raw as Uint8Array;
+          const buf = raw.buffer as ArrayBuffer;
           // a moved body must never be written again as an empty one
-          if ((buf as ArrayBuffer).detached) return Promise.reject(new Error('spool write: a message body was already moved to the writer'));
-          if (movable.has(buf)) transfer.add(buf as ArrayBuffer);
+          if (buf.detached) return Promise.reject(new Error('spool write: a message body was already moved to the writer'));
+          if (!order.has(buf)) order.set(buf, order.size);
+          if (!movable.has(buf)) continue;
+          transfer.add(buf);
+          if (opts.keepBodies) moved.push({ body, buffer: order.get(buf)!, offset: raw.byteOffset, length: raw.byteLength });
         }
       }
       const id = ++seq;
       return new Promise<(Error | undefined)[]>((resolve, reject) => {
         const w = ensureWorker();
-        waiting.set(id, { resolve, reject });
+        waiting.set(id, { resolve, reject, ...(opts.keepBodies ? { moved } : {}) });
         w.ref();
-        w.postMessage({ id, batches }, [...transfer]);
+        w.postMessage({ id, batches, giveBack: moved.length > 0 }, [...transfer]);
       }).finally(() => {
         if (waiting.size === 0) worker?.unref();
       });

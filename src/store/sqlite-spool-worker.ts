@@ -40,7 +40,7 @@ function commit(batches: SpoolBatch[]): void {
 // The reply holds one entry per batch: null when durable, else why not. When the shared
 // transaction fails, each batch is retried here on its own (the bodies may have been moved
 // to this thread, so the caller could not resend them).
-parentPort!.on('message', (msg: { id: number; batches: SpoolBatch[] }) => {
+parentPort!.on('message', (msg: { id: number; batches: SpoolBatch[]; giveBack?: boolean }) => {
   let errors: (string | null)[];
   try {
     commit(msg.batches);
@@ -58,5 +58,23 @@ parentPort!.on('message', (msg: { id: number; batches: SpoolBatch[] }) => {
       });
     }
   }
-  parentPort!.postMessage({ id: msg.id, errors });
+  if (!msg.giveBack) {
+    parentPort!.postMessage({ id: msg.id, errors });
+    return;
+  }
+  // The caller delivers these messages from memory: hand the moved bodies back, in the
+  // order they came (SQLite copied what it needed). Copied ones are returned too; the
+  // caller only looks at the ones it moved.
+  const back: ArrayBuffer[] = [];
+  const seen = new Set<ArrayBufferLike>();
+  for (const b of msg.batches) {
+    for (const body of b.bodies) {
+      const buf = (body.raw as Uint8Array).buffer;
+      if (!seen.has(buf)) {
+        seen.add(buf);
+        back.push(buf as ArrayBuffer);
+      }
+    }
+  }
+  parentPort!.postMessage({ id: msg.id, errors, back }, back);
 });

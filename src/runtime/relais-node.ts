@@ -19,6 +19,7 @@ import { Spool } from '../spool/spool.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
 import { loadTls } from './tls.ts';
+import { setFlagsFromString } from 'node:v8';
 
 export interface RunningNode {
   config: Config;
@@ -62,8 +63,20 @@ function listen(server: SMTPServer, port: number, host: string): Promise<number>
   });
 }
 
+/**
+ * A node keeps many message bodies (ArrayBuffers outside the JavaScript heap) alive for
+ * tens of milliseconds each. V8 by default runs a full collection whenever such external
+ * memory has grown by a fixed 64 MB, which at 100 KB messages meant one every ~100 messages
+ * (a third of a core at 450 msgs/s). Accounting it in V8's global, growing limit instead
+ * cut full collections from 32 to 10 per 3,000 relayed 100 KB messages (bench notes).
+ */
+function tuneGarbageCollector(): void {
+  setFlagsFromString('--external-memory-accounted-in-global-limit');
+}
+
 export async function startNode(config: Config, opts: { suppression?: SuppressionCheck } = {}): Promise<RunningNode> {
   setNodeId(config.nodeId);
+  tuneGarbageCollector();
   // Capabilities register their hooks when imported; importing here, not at the top,
   // keeps the registries above initialised before those modules push into them.
   await import('./extensions.ts');

@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { ConfigError } from '../core/errors.ts';
 import type { Schema } from './schema.ts';
+import { checkpointerRunning } from './sqlite-checkpointer.ts';
 import { adaptSqlite } from './sqlite-adapter.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -45,6 +46,8 @@ export async function openStore(url: string): Promise<Store> {
   // WAL with synchronous=FULL: a committed transaction is on disk (fsync'd WAL) before
   // commit returns, which is what lets the spool acknowledge a message.
   raw.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;');
+  // A running node checkpoints on a thread of its own (sqlite-checkpointer.ts).
+  if (file !== ':memory:' && checkpointerRunning(file)) raw.exec('PRAGMA wal_autocheckpoint=0;');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: adaptSqlite(raw) }) });
   return { db, dialect: 'sqlite', url, file, close: () => db.destroy() };
 }

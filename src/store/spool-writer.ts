@@ -1,7 +1,9 @@
 // Chooses how spool batches become durable: on SQLite a dedicated worker thread with its
 // own connection (commits and fsyncs off the event loop), on PostgreSQL the shared pool.
 import { Worker } from 'node:worker_threads';
+import { sql } from 'kysely';
 import type { Store } from './database.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { type SpoolBatch, writeSpoolBatches } from './spool-repo.ts';
 
 export interface SpoolWriter {
@@ -42,6 +44,9 @@ export function createSpoolWriter(store: Store): SpoolWriter {
     };
   }
   const file = store.file;
+  // Checkpoints move to a thread of their own; this store's connection stops doing them.
+  const stopCheckpointer = startCheckpointer(file);
+  void sql`pragma wal_autocheckpoint=0`.execute(store.db).catch(() => {});
   let seq = 0;
   let closing = false;
   interface Moved {
@@ -120,6 +125,7 @@ export function createSpoolWriter(store: Store): SpoolWriter {
     async close() {
       closing = true;
       await worker?.terminate();
+      await stopCheckpointer();
     },
   };
 }

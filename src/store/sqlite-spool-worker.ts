@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { SpoolBatch } from './spool-repo.ts';
 
 const db = new DatabaseSync(workerData.file as string);
-db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;');
+// Checkpoints are the checkpointer thread's job (sqlite-checkpointer.ts), not the commits'.
+db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=0;');
 
 const stmts = new Map<string, StatementSync>();
 function insert(table: string, rows: Record<string, unknown>[]): void {

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import { openStore } from './database.ts';
+import { migrate } from './migrate.ts';
+import { checkpointerRunning } from './sqlite-checkpointer.ts';
+import { createSpoolWriter } from './spool-writer.ts';
+import { createTenant } from './tenants-repo.ts';
+
+test('while a spool writer runs, its own thread checkpoints the WAL and no connection does it in a commit', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
+  const file = join(dir, 'relais.db');
+  const store = await openStore(`sqlite:${file}`);
+  try {
+    await migrate(store);
+    const tenantId = (await createTenant(store, 'T')).id;
+    assert.equal(checkpointerRunning(file), false);
+    const writer = createSpoolWriter(store);
+    assert.equal(checkpointerRunning(file), true);
+    const later = await openStore(`sqlite:${file}`);
+    const auto = async (s: typeof store) => Number(Object.values((await sql`pragma wal_autocheckpoint`.execute(s.db)).rows[0] as object)[0]);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await auto(store), 0, 'the node connection leaves checkpoints to the thread');
+    assert.equal(await auto(later), 0, 'so does one opened afterwards');
+    const before = statSync(file).size;
+    const body = Buffer.alloc(1_000_000, 'x');
+    for (let i = 0; i < 8; i++) {
+      await writer.write([{ bodies: [{ id: 1000 + i, tenant_id: tenantId, raw: body, size: body.length, created_at: 1 }], messages: [], events: [] }]);
+    }
+    // Only a checkpoint copies pages from the WAL into the database file.
+    const end = Date.now() + 3000;
+    while (statSync(file).size < before + 8_000_000 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(statSync(file).size >= before + 8_000_000, `database file grew by ${statSync(file).size - before} bytes`);
+    await later.close();
+    await writer.close();
+    assert.equal(checkpointerRunning(file), false, 'stopped with the writer');
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

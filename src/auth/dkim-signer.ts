@@ -108,23 +108,20 @@ export function createDkimSigner(keys: DkimSigningKey[], opts: DkimSignerOptions
   const clock = opts.clock ?? systemClock;
 
   /** Everything but the private-key operation: per key, the header block and the data to sign. */
-  // Body hashes of bodies signed with a prefix, by Buffer identity (bodies are never mutated).
+  // Body hashes by message Buffer identity.
   const bodyHashes = new WeakMap<Buffer, string>();
 
-  function build(base: Buffer, prefix?: string): { raw: Buffer; jobs: Array<{ p: PreparedKey; header: string; data: Buffer }> } {
-    const raw = prefix ? Buffer.concat([Buffer.from(prefix, 'utf8'), base]) : base;
-    const { fields, body } = splitMessage(raw);
-    let bh: string;
-    if (prefix) {
-      // The prefix is whole header fields, so raw's body is base's body.
-      let cached = bodyHashes.get(base);
-      if (cached === undefined) {
-        cached = bodyHash(body);
-        bodyHashes.set(base, cached);
-      }
-      bh = cached;
-    } else {
-      bh = bodyHash(body);
+  function build(base: Buffer, prefix?: string): { pieces: Buffer[]; jobs: Array<{ p: PreparedKey; header: string; data: Buffer }> } {
+    // The prefix is whole header fields put before base's: parsed on its own, so the 100 KB
+    // body is never copied to make room for it.
+    const head = prefix ? Buffer.from(prefix, 'utf8') : undefined;
+    const split = splitMessage(base);
+    const fields = head ? [...splitMessage(head).fields, ...split.fields] : split.fields;
+    // Copies of one body for several recipients share its hash (bodies are never mutated).
+    let bh = bodyHashes.get(base);
+    if (bh === undefined) {
+      bh = bodyHash(split.body);
+      bodyHashes.set(base, bh);
     }
     const byName = new Map<string, string[]>();
     for (const f of fields) {
@@ -163,24 +160,24 @@ export function createDkimSigner(keys: DkimSigningKey[], opts: DkimSignerOptions
       const data = Buffer.from(canon, 'latin1');
       return { p, header, data: p.key.algorithm === 'ed25519-sha256' ? createHash('sha256').update(data).digest() : data };
     });
-    return { raw, jobs };
+    return { pieces: head ? [head, base] : [base], jobs };
   }
 
-  function assemble(raw: Buffer, headers: string[]): Buffer {
-    return Buffer.concat([Buffer.from(headers.join(''), 'latin1'), raw]);
+  function assemble(pieces: Buffer[], headers: string[]): Buffer {
+    return Buffer.concat([Buffer.from(headers.join(''), 'latin1'), ...pieces]);
   }
 
   const signer = ((base: Buffer, prefix?: string): Buffer => {
-    const { raw, jobs } = build(base, prefix);
+    const { pieces, jobs } = build(base, prefix);
     const headers = jobs.map(({ p, header, data }) => {
       const sig = cryptoSign(p.key.algorithm === 'rsa-sha256' ? 'sha256' : null, data, p.keyObject);
       return `${header}${foldBase64(sig.toString('base64'))}\r\n`;
     });
-    return assemble(raw, headers);
+    return assemble(pieces, headers);
   }) as DkimSigner;
 
   signer.signAsyncParts = async (base: Buffer, prefix?: string): Promise<Buffer[]> => {
-    const { raw, jobs } = build(base, prefix);
+    const { pieces, jobs } = build(base, prefix);
     const headers = await Promise.all(
       jobs.map(
         ({ p, header, data }) =>
@@ -192,7 +189,7 @@ export function createDkimSigner(keys: DkimSigningKey[], opts: DkimSignerOptions
           }),
       ),
     );
-    return [Buffer.from(headers.join(''), 'latin1'), raw];
+    return [Buffer.from(headers.join(''), 'latin1'), ...pieces];
   };
 
   signer.signAsync = async (base: Buffer, prefix?: string): Promise<Buffer> => Buffer.concat(await signer.signAsyncParts(base, prefix));

@@ -40,6 +40,11 @@ testEachDialect('queue: outcomes and events in one write; release puts rows back
   const rows = await store.db.selectFrom('messages').selectAll().orderBy('id').execute();
   assert.equal(Number(rows[1].next_attempt_at), now + 600_000);
   assert.equal(rows[0].egress_ip, '127.0.0.2');
+  assert.deepEqual(
+    rows.slice(0, 3).map((r) => [r.status, Number(r.attempts), r.last_reply, r.egress_ip]),
+    [['sent', 1, '250 ok', '127.0.0.2'], ['deferred', 1, '450 greylisted', '127.0.0.2'], ['bounced', 1, '550 5.1.1 no', null]],
+  );
+  assert.equal(Number(rows[0].next_attempt_at), Number(rows[3].created_at), 'no next attempt given: unchanged');
   assert.ok(rows.every((r) => r.lease_owner === null));
   assert.equal(Number(rows[3].next_attempt_at), now + 5000);
   const evs = await store.db.selectFrom('events').selectAll().execute();

@@ -156,21 +156,18 @@ export async function applyOutcomes(store: Store, outcomes: AttemptOutcome[], no
           where m.id = v.id`.execute(trx);
       }
     } else {
-      for (const o of outcomes) {
-        await trx
-          .updateTable('messages')
-          .set({
-            status: o.status,
-            attempts: o.attempts,
-            ...(o.nextAttemptAt !== undefined ? { next_attempt_at: o.nextAttemptAt } : {}),
-            last_reply: o.lastReply,
-            egress_ip: o.egressIp,
-            updated_at: now,
-            lease_owner: null,
-            lease_until: null,
-          })
-          .where('id', '=', o.id)
-          .execute();
+      // One statement for the whole batch as well (the outcomes as one JSON parameter): a
+      // statement per row cost the delivery thread ~0.25 ms per message.
+      for (const c of chunk(outcomes, 5000)) {
+        const rows = JSON.stringify(c.map((o) => [o.id, o.status, o.attempts, o.nextAttemptAt ?? null, o.lastReply, o.egressIp]));
+        await sql`
+          update messages set status = v.status, attempts = v.attempts,
+            next_attempt_at = coalesce(v.next_at, messages.next_attempt_at), last_reply = v.reply, egress_ip = v.ip,
+            updated_at = ${now}, lease_owner = null, lease_until = null
+          from (select value ->> 0 as id, value ->> 1 as status, value ->> 2 as attempts, value ->> 3 as next_at,
+                       value ->> 4 as reply, value ->> 5 as ip
+                from json_each(${rows})) as v
+          where messages.id = v.id`.execute(trx);
       }
     }
     for (const c of chunk(events, 3000)) await trx.insertInto('events').values(c).execute();

@@ -20,6 +20,8 @@ export interface SignalTarget {
   wake(): void;
   invalidateTopology(): void;
   readonly automation: AutomationEngine | undefined;
+  /** installs records and looks at the ready queues they concern (DeliveryLoop) */
+  applyAutomation?(records: readonly AutomationRecord[]): void;
 }
 
 export interface ClusterSignalsOptions {
@@ -246,7 +248,8 @@ export class ClusterSignals {
     const fresh = recs.filter((r) => !have.has(recordKey(r)));
     if (fresh.length === 0) return;
     const before = engine.all().length;
-    engine.load(fresh);
+    if (this.#target?.applyAutomation) this.#target.applyAutomation(fresh);
+    else engine.load(fresh);
     this.stats.installed += engine.all().length - before;
     // A new pause or slow-down is checked by the loop's next claim and per message.
     this.#wakeSoon();

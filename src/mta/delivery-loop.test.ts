@@ -355,3 +355,29 @@ test('TLS policy "required": a receiver without STARTTLS gets nothing, the messa
     await h.stop();
   }
 });
+
+test('applyAutomation: a suspension decided elsewhere sends the messages waiting in memory back at once, and is held once', async () => {
+  const h = await harness(await freshSqlite(), { site: { maxConnections: 1, maxMessagesPerConnection: 100 }, rx: { dataDelayMs: 4000 } });
+  try {
+    await enqueue(h.store, { tenantId: h.tenant, recipients: ['a@example.net', 'b@example.net', 'c@example.net', 'd@example.net', 'e@example.net'] });
+    h.loop.wake();
+    await waitFor('the first delivery', () => h.rx.messages.length >= 1);
+    const site = `route:127.0.0.1:${h.rx.port}`;
+    const now = Date.now();
+    const rec: AutomationRecord = { rule: 'remote-node', ip: 'default', site, action: { kind: 'suspend-site-for-ip' }, from: now, until: now + 600_000, sampleReply: '421 4.7.28 from another node' };
+    h.loop.applyAutomation([rec]);
+    h.loop.applyAutomation([{ ...rec }]);
+    assert.equal(h.loop.automation!.all().filter((r) => r.rule === 'remote-node').length, 1);
+    const released = async () => {
+      const rows = await h.store.db.selectFrom('messages').select(['next_attempt_at', 'lease_owner']).where('status', '=', 'queued').execute();
+      return rows.filter((r) => r.lease_owner === null && Number(r.next_attempt_at) >= now + 590_000).length;
+    };
+    // Back in the scheduled queue until the suspension ends, without waiting for a worker.
+    // One message is in flight (the receiver answers after 4 s); those waiting behind it go
+    // back now, not when the connection is next free.
+    await waitFor('waiting messages released', async () => (await released()) >= 3, 2500);
+    assert.ok(h.rx.messages.length <= 2, 'only the message in flight went on');
+  } finally {
+    await h.stop();
+  }
+});

@@ -157,6 +157,19 @@ export class DeliveryLoop {
     for (const q of this.#queues.values()) if (q.egress.key === ip && q.site === site) this.#pump(q);
   }
 
+  /**
+   * Adjustments decided elsewhere (another node's automation trigger or operator pause):
+   * installed (once, however often heard), and the ready queues they concern are looked at
+   * now, so messages already waiting in memory go back to the scheduled queue at once.
+   */
+  applyAutomation(records: readonly AutomationRecord[]): void {
+    if (!this.#automation || records.length === 0) return;
+    this.#automation.load(records);
+    for (const q of this.#queues.values()) {
+      if (records.some((r) => r.site === q.site && (r.ip === q.egress.key || r.tenant !== undefined))) this.#pump(q);
+    }
+  }
+
   /** Egress IPs, pools or routes changed: reload them before the next claim. */
   invalidateTopology(): void {
     this.#topologyAt = 0;

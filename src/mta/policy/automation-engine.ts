@@ -170,7 +170,15 @@ export class AutomationEngine {
   /** Reinstalls stored records after a restart; expired ones are ignored. */
   load(records: readonly AutomationRecord[]): void {
     const now = this.#clock.now();
-    for (const r of records) if (r.until > now) this.#install(r);
+    // Idempotent: the same record heard twice (from the audit log and from another node) is held once.
+    const same = (a: AutomationRecord, b: AutomationRecord) =>
+      a.rule === b.rule && a.ip === b.ip && a.site === b.site && a.tenant === b.tenant && a.from === b.from && a.until === b.until && JSON.stringify(a.action) === JSON.stringify(b.action);
+    const held = this.all();
+    for (const r of records) {
+      if (r.until <= now || held.some((h) => same(h, r))) continue;
+      this.#install(r);
+      held.push(r);
+    }
   }
 
   /** Every record still in force (for dashboards and `relais` inspection). */

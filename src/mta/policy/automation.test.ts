@@ -191,6 +191,11 @@ test('records reload after a restart; expired ones are dropped; prune bounds mem
   assert.equal(second.active('192.0.2.1', 'yahoo').length, 1);
   assert.equal(second.active('192.0.2.3', 'yahoo').length, 0);
   assert.equal(second.all().length, 1);
+  // Heard again (another node's notification, a reconnect's catch-up): still held once.
+  second.load([...stored, { ...stored[0]! }]);
+  assert.equal(second.all().length, 1);
+  second.load([{ ...stored[0]!, until: stored[0]!.until - 1 }]);
+  assert.equal(second.all().length, 2, 'a different record is not a duplicate');
   clock.advance(HOUR);
   second.prune();
   assert.equal(second.all().length, 0);

@@ -5,9 +5,8 @@
 // in DNS, bad names are refused, and the operator can verify by hand (audit-logged).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import nodemailer from 'nodemailer';
 import { type DnsServer, startDnsServer } from '../../test/support/dns-server.ts';
-import { startTestNode, type TestNode } from '../../test/support/node.ts';
+import { startTestNode, submissionTransport, type TestNode } from '../../test/support/node.ts';
 import { signerFor, signersReady } from '../domains/signer-cache.ts';
 import { createApiKey } from '../store/api-keys-repo.ts';
 import { addEgressIp } from '../store/egress-repo.ts';
@@ -47,16 +46,7 @@ const send = (from: string, auth = n.basic) =>
   api('/v3.1/send', { auth, body: { Messages: [{ From: { Email: from }, To: [{ Email: 'carol@example.net' }], Subject: 'Hi', TextPart: 'Hello' }] } });
 
 function smtpSend(from: string) {
-  return nodemailer
-    .createTransport({
-      host: '127.0.0.1',
-      port: n.node.ports.smtp,
-      secure: false,
-      requireTLS: true,
-      tls: { rejectUnauthorized: false },
-      auth: { user: n.keyId, pass: n.secret },
-    } as never)
-    .sendMail({ from, to: 'carol@example.net', subject: 'Hi', text: 'Hello' });
+  return submissionTransport(n).sendMail({ from, to: 'carol@example.net', subject: 'Hi', text: 'Hello' });
 }
 
 describe('sending domains over HTTP', () => {

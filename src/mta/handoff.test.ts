@@ -5,9 +5,8 @@
 import '../runtime/extensions.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import nodemailer from 'nodemailer';
 import { freshSqlite } from '../../test/support/stores.ts';
-import { startTestNode } from '../../test/support/node.ts';
+import { startTestNode, submissionTransport } from '../../test/support/node.ts';
 import { MemoryResolver } from '../dns/memory-resolver.ts';
 import { createTenant } from '../store/tenants-repo.ts';
 import { DeliveryLoop } from './delivery-loop.ts';
@@ -29,14 +28,7 @@ test('SMTP submissions are delivered from memory, byte for byte, without a claim
   try {
     const loop = deliveryLoopFor(n.node.store)!;
     assert.ok(loop, 'the node runs a delivery loop');
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: n.node.ports.smtp,
-      secure: false,
-      requireTLS: true,
-      tls: { rejectUnauthorized: false },
-      auth: { user: n.keyId, pass: n.secret },
-    } as never);
+    const transport = submissionTransport(n);
     // Large bodies (moved to the writer thread and back) with a line per message to tell them apart.
     const texts = [0, 1, 2].map((i) => `message ${i}\r\n${`${String(i).repeat(70)}\r\n`.repeat(3000)}`);
     for (const [i, text] of texts.entries()) {

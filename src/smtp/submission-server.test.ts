@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import nodemailer from 'nodemailer';
-import { startTestNode, type TestNode } from '../../test/support/node.ts';
+import { startTestNode, submissionTransport, type TestNode } from '../../test/support/node.ts';
 
-function transport(n: TestNode, opts: Record<string, unknown> = {}) {
-  return nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: n.node.ports.smtp,
-    secure: false,
-    requireTLS: true,
-    tls: { rejectUnauthorized: false },
-    auth: { user: n.keyId, pass: n.secret },
-    ...opts,
-  } as never);
-}
+const transport = submissionTransport;
 
 const mail = (over: Record<string, unknown> = {}) => ({
   from: 'Shop <shop@acme.example>',

@@ -8,6 +8,7 @@ import { startNode, type RunningNode } from '../../src/runtime/relais-node.ts';
 import { createApiKey } from '../../src/store/api-keys-repo.ts';
 import { createTenant } from '../../src/store/tenants-repo.ts';
 import { PG_URL } from './stores.ts';
+import nodemailer from 'nodemailer';
 import pg from 'pg';
 
 export interface TestNode {
@@ -74,4 +75,17 @@ export async function startTestNode(
       }
     },
   };
+}
+
+/** A nodemailer transport that submits to the node as its tenant (STARTTLS, then AUTH with the API key). */
+export function submissionTransport(n: TestNode, opts: Record<string, unknown> = {}) {
+  return nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: n.node.ports.smtp,
+    secure: false,
+    requireTLS: true,
+    tls: { rejectUnauthorized: false },
+    auth: { user: n.keyId, pass: n.secret },
+    ...opts,
+  } as never);
 }

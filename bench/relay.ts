@@ -23,6 +23,7 @@ import { postfixMissing, startPostfix } from '../src/mta/testing/postfix-instanc
 import { SMTP_SOURCE, smtpSinkMissing, startSmtpSink } from '../src/mta/testing/smtp-sink.ts';
 import { startNode } from '../src/runtime/relais-node.ts';
 import { openStore } from '../src/store/database.ts';
+import { startCheckpointer } from '../src/store/sqlite-checkpointer.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { createTenant } from '../src/store/tenants-repo.ts';
 
@@ -57,6 +58,9 @@ if (process.argv[2] === '--mta-child') {
   // The delivery process of --split: reports its sent counter on stdout.
   const [dbUrl, sinkPort] = process.argv.slice(3);
   setNodeId(1); // ids are unique per node: the intake process is node 0
+  // As in a `relais start` node with the mta role: WAL checkpoints on their own thread, not
+  // in the loop's outcome commits on the event loop.
+  startCheckpointer(dbUrl.slice('sqlite:'.length));
   const store = await openStore(dbUrl);
   const signer = benchSigner();
   const loop = new DeliveryLoop({

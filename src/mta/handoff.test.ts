@@ -5,7 +5,7 @@
 import '../runtime/extensions.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { freshSqlite } from '../../test/support/stores.ts';
+import { freshSqlite, PG_SKIP_REASON, PG_URL } from '../../test/support/stores.ts';
 import { startTestNode, submissionTransport } from '../../test/support/node.ts';
 import { MemoryResolver } from '../dns/memory-resolver.ts';
 import { createTenant } from '../store/tenants-repo.ts';
@@ -22,9 +22,10 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms 
   }
 }
 
-test('SMTP submissions are delivered from memory, byte for byte, without a claim or a body read', async () => {
+for (const dialect of ['sqlite', 'postgres'] as const) test(`SMTP submissions are delivered from memory, byte for byte, without a claim or a body read [${dialect}]`, async (t) => {
+  if (dialect === 'postgres' && !PG_URL) return t.skip(PG_SKIP_REASON);
   const rx = await startReceiver();
-  const n = await startTestNode({ roles: 'smtp,mta', env: { RELAIS_ROUTES: `example.net=127.0.0.1:${rx.port}` } });
+  const n = await startTestNode({ dialect, roles: 'smtp,mta', env: { RELAIS_ROUTES: `example.net=127.0.0.1:${rx.port}` } });
   try {
     const loop = deliveryLoopFor(n.node.store)!;
     assert.ok(loop, 'the node runs a delivery loop');

@@ -324,8 +324,9 @@ test("a suspended tenant's mail waits in the queue; other tenants flow", async (
 test('a dropped connection and a receiver slower than the command timeout both defer', async () => {
   const h = await harness(await freshSqlite(), {
     rx: { dropAtRcpt: ({ to }) => to.startsWith('drop'), dataDelayMs: 0 },
-    loop: { socketTimeoutMs: 400 },
+    loop: { socketTimeoutMs: 400, dataTimeoutMs: 600 },
   });
+  // Slower with its final reply than even the (longer) wait after the content.
   const slow = await startReceiver({ dataDelayMs: 1500 });
   try {
     await addRoute(h.store, 'slow.example', `127.0.0.1:${slow.port}`);
@@ -379,5 +380,108 @@ test('applyAutomation: a suspension decided elsewhere sends the messages waiting
     assert.ok(h.rx.messages.length <= 2, 'only the message in flight went on');
   } finally {
     await h.stop();
+  }
+});
+
+test('applyAutomation with a tenant suspension: that tenant\'s waiting messages go back, other tenants\' go on', async () => {
+  const h = await harness(await freshSqlite(), { site: { maxConnections: 1, maxMessagesPerConnection: 100 }, rx: { dataDelayMs: 300 } });
+  try {
+    const other = (await createTenant(h.store, 'Other')).id;
+    await enqueue(h.store, { tenantId: h.tenant, recipients: ['a1@example.net', 'a2@example.net', 'a3@example.net', 'a4@example.net'] });
+    await enqueue(h.store, { tenantId: other, recipients: ['o1@example.net', 'o2@example.net'] });
+    h.loop.wake();
+    await waitFor('the first delivery', () => h.rx.messages.length >= 1);
+    const site = `route:127.0.0.1:${h.rx.port}`;
+    const now = Date.now();
+    h.loop.applyAutomation([{ rule: 'remote-tenant', ip: 'default', site, tenant: String(h.tenant), action: { kind: 'suspend-tenant' }, from: now, until: now + 600_000, sampleReply: '550 5.7.1 complaints' }]);
+    await waitFor('the other tenant delivered', () => h.rx.messages.filter((m) => m.to[0]!.startsWith('o')).length === 2);
+    await new Promise((r) => setTimeout(r, 400));
+    const acme = h.rx.messages.filter((m) => m.to[0]!.startsWith('a')).length;
+    assert.ok(acme <= 2, `at most the message in flight of the suspended tenant went on (${acme})`);
+    const held = await h.store.db.selectFrom('messages').select(['next_attempt_at', 'lease_owner']).where('tenant_id', '=', h.tenant).where('status', '=', 'queued').execute();
+    assert.ok(held.length >= 2 && held.every((r) => r.lease_owner === null && Number(r.next_attempt_at) >= now + 590_000), JSON.stringify(held));
+  } finally {
+    await h.stop();
+  }
+});
+
+test('stop() cuts sends still waiting at its deadline and records them, leaving no lease behind', async () => {
+  const ts = await freshSqlite();
+  const h = await harness(ts, { rx: { dataDelayMs: 60_000 }, loop: { stopTimeoutMs: 300 } });
+  await enqueue(h.store, { tenantId: h.tenant, recipients: ['slow@example.net'] });
+  h.loop.wake();
+  await waitFor('the message on the wire', () => h.rx.connections >= 1);
+  await new Promise((r) => setTimeout(r, 200));
+  const t0 = Date.now();
+  await h.loop.stop();
+  assert.ok(Date.now() - t0 < 5000, `stop took ${Date.now() - t0} ms`);
+  const row = await h.store.db.selectFrom('messages').select(['status', 'lease_owner', 'attempts']).executeTakeFirstOrThrow();
+  assert.equal(row.status, 'deferred');
+  assert.equal(row.lease_owner, null);
+  await h.rx.close();
+  await ts.dispose();
+});
+
+test('opportunistic TLS whose handshake fails: the message goes in plain text on a new connection', async () => {
+  const { startRawPeer } = await import('./testing/raw-smtp-peer.ts');
+  const peer = await startRawPeer({
+    extensions: ['PIPELINING', 'STARTTLS', '8BITMIME'],
+    onCommand: (line, s) => {
+      if (line === 'STARTTLS') {
+        s.write('220 2.0.0 ready\r\n');
+        setTimeout(() => s.socket.end('this is not TLS\r\n'), 10);
+        return undefined;
+      }
+      const v = line.slice(0, 4);
+      return v === 'DATA' ? ['354 go'] : ['250 ok'];
+    },
+  });
+  const ts = await freshSqlite();
+  const tenant = (await createTenant(ts.store, 'Acme')).id;
+  const events: EventsTable[] = [];
+  const loop = new DeliveryLoop({ store: ts.store, resolver: new MemoryResolver({}), hostname: 'relais.test', routes: [`example.net=127.0.0.1:${peer.port}`], pollMs: 50, onEvent: (e) => events.push(e) });
+  try {
+    await loop.start();
+    await enqueue(ts.store, { tenantId: tenant, recipients: ['x@example.net'] });
+    loop.wake();
+    await waitFor('delivery', () => events.some((e) => e.type === 'delivery'));
+    assert.equal(peer.sessions.length, 2, 'one failed TLS attempt, then plain text');
+    assert.equal(peer.sessions[1]!.contents.length, 1);
+    assert.equal(peer.sessions[1]!.lines.includes('STARTTLS'), false);
+  } finally {
+    await loop.stop();
+    await peer.close();
+    await ts.dispose();
+  }
+});
+
+test('a connection the server closed while idle is not charged to the next message: it goes on a new one', async () => {
+  const { startRawPeer } = await import('./testing/raw-smtp-peer.ts');
+  // The server hangs up 100 ms after each accepted message (an idle timeout).
+  const peer = await startRawPeer({
+    onContent: (_text, s) => {
+      setTimeout(() => s.socket.end('421 4.4.2 idle timeout\r\n'), 100);
+      return '250 2.0.0 queued';
+    },
+  });
+  const ts = await freshSqlite();
+  const tenant = (await createTenant(ts.store, 'Acme')).id;
+  const events: EventsTable[] = [];
+  const loop = new DeliveryLoop({ store: ts.store, resolver: new MemoryResolver({}), hostname: 'relais.test', routes: [`example.net=127.0.0.1:${peer.port}`], pollMs: 50, onEvent: (e) => events.push(e) });
+  try {
+    await loop.start();
+    await enqueue(ts.store, { tenantId: tenant, recipients: ['one@example.net'] });
+    loop.wake();
+    await waitFor('first delivery', () => events.filter((e) => e.type === 'delivery').length === 1);
+    await new Promise((r) => setTimeout(r, 400)); // the server has hung up; the worker still waits for work
+    await enqueue(ts.store, { tenantId: tenant, recipients: ['two@example.net'] });
+    loop.wake();
+    await waitFor('second delivery', () => events.filter((e) => e.type === 'delivery').length === 2);
+    assert.deepEqual(events.map((e) => e.type), ['delivery', 'delivery'], 'no deferral in between');
+    assert.equal(peer.sessions.length, 2);
+  } finally {
+    await loop.stop();
+    await peer.close();
+    await ts.dispose();
   }
 });

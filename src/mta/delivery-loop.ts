@@ -64,6 +64,10 @@ export interface DeliveryOptions {
   connectTimeoutMs?: number;
   /** inactivity timeout per SMTP command (default 2 min) */
   socketTimeoutMs?: number;
+  /** wait for the reply to the end of a message's content (default 10 min, RFC 5321 §4.5.3.2.6) */
+  dataTimeoutMs?: number;
+  /** how long stop() lets sends under way finish before cutting their connections (default 15 s) */
+  stopTimeoutMs?: number;
   /** hold a message this long when its pool has no usable IP */
   holdMs?: number;
   /** every event written (tests, metrics) */
@@ -99,6 +103,10 @@ export class DeliveryLoop {
   #again = false;
   #stopping = false;
   #workers = new Set<Promise<void>>();
+  /** connections open now (stop() ends those still busy at its deadline) */
+  readonly #open = new Set<OutboundConnection>();
+  /** claim and adopt passes under way (stop() waits for them) */
+  readonly #routing = new Set<Promise<void>>();
   stats = { claimed: 0, adopted: 0, sent: 0, deferred: 0, bounced: 0, expired: 0, released: 0, connections: 0 };
 
   constructor(o: DeliveryOptions) {
@@ -165,8 +173,19 @@ export class DeliveryLoop {
   applyAutomation(records: readonly AutomationRecord[]): void {
     if (!this.#automation || records.length === 0) return;
     this.#automation.load(records);
+    const now = this.#clock.now();
     for (const q of this.#queues.values()) {
-      if (records.some((r) => r.site === q.site && (r.ip === q.egress.key || r.tenant !== undefined))) this.#pump(q);
+      if (!records.some((r) => r.site === q.site)) continue;
+      // A tenant suspended for this site: its waiting messages go back until it ends.
+      const hold: Job[] = [];
+      const keep: Job[] = [];
+      for (const j of q.drain()) {
+        const until = this.#automation.tenantSuspendedUntil(String(j.msg.tenantId), q.site);
+        (until !== undefined && until > now ? hold : keep).push(j);
+      }
+      for (const j of keep) q.push(j);
+      for (const j of hold) void this.#releaseJobs([j], this.#automation.tenantSuspendedUntil(String(j.msg.tenantId), q.site) ?? now);
+      this.#pump(q);
     }
   }
 
@@ -237,7 +256,7 @@ export class DeliveryLoop {
     const rows = await claimDue(this.#q, { owner: this.owner, now, leaseMs: this.#leaseMs, limit });
     if (rows.length === 0) return false;
     this.stats.claimed += rows.length;
-    await this.#route(rows, now, undefined);
+    await this.#tracked(this.#route(rows, now, undefined));
     return rows.length === limit;
   }
 
@@ -266,12 +285,22 @@ export class DeliveryLoop {
     }
     if (giveBack.length > 0) {
       this.stats.released += giveBack.length;
-      void releaseRows(this.#q, giveBack, now).catch((err) => process.emitWarning(`release failed: ${(err as Error).message}`));
+      void releaseRows(this.#q, giveBack, now, this.owner).catch((err) => process.emitWarning(`release failed: ${(err as Error).message}`));
       this.wake();
     }
     if (take.length === 0) return;
     this.stats.adopted += take.length;
-    void this.#route(take, now, bodies).catch((err) => process.emitWarning(`delivery loop: ${(err as Error).message}`));
+    void this.#tracked(this.#route(take, now, bodies)).catch((err) => process.emitWarning(`delivery loop: ${(err as Error).message}`));
+  }
+
+  /** A routing pass stop() must wait for. */
+  async #tracked(p: Promise<void>): Promise<void> {
+    this.#routing.add(p);
+    try {
+      await p;
+    } finally {
+      this.#routing.delete(p);
+    }
   }
 
   /** Sends claimed or adopted rows to their ready queues (or back, or to a final outcome). */
@@ -337,6 +366,11 @@ export class DeliveryLoop {
     const needBodies = accepted.filter((a) => !this.#bodies.has(a.m.bodyId) && !preloaded?.has(a.m.bodyId)).map((a) => a.m.bodyId);
     const raw = needBodies.length > 0 ? await loadBodies(this.#q, needBodies) : new Map<number, Buffer>();
     if (preloaded) for (const [id, b] of preloaded) raw.set(id, b);
+    if (this.#stopping) {
+      // Stopped meanwhile: nothing goes into a ready queue any more, the rows go back now.
+      for (const { m } of accepted) release(m.id, now);
+      accepted.length = 0;
+    }
     for (const { m, q } of accepted) {
       let body = this.#bodies.get(m.bodyId);
       if (!body) {
@@ -358,7 +392,7 @@ export class DeliveryLoop {
     }
     for (const [at, ids] of releases) {
       this.stats.released += ids.length;
-      await releaseRows(this.#q, ids, at);
+      await releaseRows(this.#q, ids, at, this.owner);
     }
     for (const q of touched) this.#pump(q);
   }
@@ -431,12 +465,25 @@ export class DeliveryLoop {
       if (addrs.length === 0) failure = { ok: false, error: 'dns-temporary', text: `no address for MX ${h.host}`, closed: true };
       for (const address of addrs.slice(0, 2)) {
         this.stats.connections++;
-        const conn = new OutboundConnection({
-          address, port: h.port, hostName: h.host, localAddress: q.egress.ip, helo: q.egress.helo, tls: eff.tls, verifyTls: q.verifyTls,
-          connectTimeoutMs: this.#o.connectTimeoutMs,
-          socketTimeoutMs: this.#o.socketTimeoutMs,
-        });
-        const r = await conn.connect();
+        const open = async (tls: EffectiveShaping['tls']) => {
+          const c = new OutboundConnection({
+            address, port: h.port, hostName: h.host, localAddress: q.egress.ip, helo: q.egress.helo, tls, verifyTls: q.verifyTls,
+            connectTimeoutMs: this.#o.connectTimeoutMs,
+            socketTimeoutMs: this.#o.socketTimeoutMs,
+            dataTimeoutMs: this.#o.dataTimeoutMs,
+          });
+          this.#open.add(c);
+          const res = await c.connect();
+          if (res) this.#open.delete(c);
+          return { c, res };
+        };
+        let { c: conn, res: r } = await open(eff.tls);
+        if (r && !r.ok && 'error' in r && r.error === 'tls-handshake' && eff.tls === 'opportunistic' && !q.verifyTls) {
+          // Opportunistic TLS that fails its handshake: plain text rather than no mail at all
+          // (what Postfix does at security level "may").
+          this.stats.connections++;
+          ({ c: conn, res: r } = await open('disabled'));
+        }
         if (!r) return { conn, host: h.host, address };
         failure = r;
         this.#observe(q, r, undefined);
@@ -467,6 +514,17 @@ export class DeliveryLoop {
         if (eff.suspendedUntil !== undefined && eff.suspendedUntil > this.#clock.now()) break;
         const job = await q.next(idleMs);
         if (!job) break;
+        if (conn.closed || this.#stopping) {
+          // The server hung up while we waited (idle timeout, a 421 notice): this message
+          // was not tried, it goes back for another connection.
+          q.unshift(job);
+          break;
+        }
+        const tenantUntil = this.#automation?.tenantSuspendedUntil(String(job.msg.tenantId), q.site);
+        if (tenantUntil !== undefined && tenantUntil > this.#clock.now()) {
+          void this.#releaseJobs([job], tenantUntil);
+          continue;
+        }
         const wait = q.messageWait(eff.messageRate, this.#clock.now());
         if (wait > 1000) {
           q.unshift(job);
@@ -503,6 +561,7 @@ export class DeliveryLoop {
       }
     } finally {
       conn.close();
+      this.#open.delete(conn);
     }
   }
 
@@ -566,7 +625,7 @@ export class DeliveryLoop {
     if (jobs.length === 0) return;
     for (const j of jobs) this.#forget(j);
     this.stats.released += jobs.length;
-    await releaseRows(this.#q, jobs.map((j) => j.msg.id), at).catch((err) => process.emitWarning(`release failed: ${(err as Error).message}`));
+    await releaseRows(this.#q, jobs.map((j) => j.msg.id), at, this.owner).catch((err) => process.emitWarning(`release failed: ${(err as Error).message}`));
   }
 
   async #renew(): Promise<void> {
@@ -591,9 +650,21 @@ export class DeliveryLoop {
       if (q.pumpTimer) clearTimeout(q.pumpTimer);
       q.releaseWaiters();
     }
+    // A claim or adopt pass under way finishes first (it gives back what it holds).
+    while (this.#ticking || this.#routing.size > 0) {
+      await Promise.allSettled([...this.#routing]);
+      if (this.#ticking) await sleep(5);
+    }
     let t: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.#workers]), new Promise((r) => (t = setTimeout(r, 15_000)))]);
+    await Promise.race([Promise.allSettled([...this.#workers]), new Promise((r) => (t = setTimeout(r, this.#o.stopTimeoutMs ?? 15_000)))]);
     clearTimeout(t);
+    if (this.#workers.size > 0) {
+      // Sends still waiting after 15 s are cut off, so their outcomes (deferred, connection
+      // reset) are recorded before the store closes; a lease left behind would mean the
+      // message goes again after a restart even though this node may have delivered it.
+      for (const c of this.#open) c.abort('delivery loop stopping');
+      await Promise.race([Promise.allSettled([...this.#workers]), sleep(2000)]);
+    }
     const waiting = [...this.#queues.values()].flatMap((q) => q.drain());
     await this.#releaseJobs(waiting, this.#clock.now());
     await this.#writer.flush();

@@ -193,7 +193,7 @@ test('failures before a session: refused connection, 554 greeting, silence, garb
   try {
     const r2 = await new OutboundConnection({ address: '127.0.0.1', port: busy.port, hostName: 'x', helo: 'relais.test', tls: 'disabled' }).connect();
     assert.ok(r2 && !r2.ok && 'reply' in r2 && r2.reply.code === 554 && r2.closed);
-    const r3 = await new OutboundConnection({ address: '127.0.0.1', port: silent.port, hostName: 'x', helo: 'relais.test', tls: 'disabled', connectTimeoutMs: 300 }).connect();
+    const r3 = await new OutboundConnection({ address: '127.0.0.1', port: silent.port, hostName: 'x', helo: 'relais.test', tls: 'disabled', greetingTimeoutMs: 300 }).connect();
     assert.ok(r3 && !r3.ok && 'error' in r3 && r3.error === 'command-timeout', JSON.stringify(r3));
     const r4 = await new OutboundConnection({ address: '127.0.0.1', port: garbage.port, hostName: 'x', helo: 'relais.test', tls: 'disabled' }).connect();
     assert.ok(r4 && !r4.ok && 'error' in r4 && r4.error === 'protocol', JSON.stringify(r4));
@@ -236,5 +236,36 @@ test('TLS: opportunistic upgrades even with a self-signed certificate; MTA-STS v
   } finally {
     await rx.close();
     await plain.close();
+  }
+});
+
+test('a 421 to a pipelined MAIL ends the attempt at once, even if the server then says nothing', async () => {
+  const peer = await startRawPeer({ onCommand: (line) => (line.startsWith('MAIL') ? ['421 4.7.0 Try again later, closing connection'] : undefined) });
+  const conn = await connected(peer.port, { socketTimeoutMs: 10_000 });
+  try {
+    const t0 = Date.now();
+    const r = await conn.send('a@example.test', 'b@example.org', MSG);
+    assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+    assert.ok(!r.ok && 'reply' in r && r.reply.code === 421 && r.closed && r.command === 'MAIL FROM');
+    assert.equal(conn.closed, true);
+  } finally {
+    conn.close();
+    await peer.close();
+  }
+});
+
+test('the reply to the final dot gets the long data timeout, not the command timeout', async () => {
+  // The server "scans" for 1.5 s before accepting: longer than the command timeout.
+  const peer = await startRawPeer({ onCommand: defaultReply, onContent: () => null });
+  const slow = peer;
+  const conn = await connected(slow.port, { socketTimeoutMs: 500, dataTimeoutMs: 5000 });
+  try {
+    const pending = conn.send('a@example.test', 'b@example.org', MSG);
+    setTimeout(() => slow.sessions[0]!.write('250 2.0.0 accepted after a long scan\r\n'), 1500);
+    const r = await pending;
+    assert.ok(r.ok, JSON.stringify(r));
+  } finally {
+    conn.close();
+    await peer.close();
   }
 });

@@ -31,8 +31,15 @@ export interface ConnectOptions {
   /** MTA-STS enforce: STARTTLS required and the certificate must be valid for hostName */
   verifyTls?: boolean;
   connectTimeoutMs?: number;
+  /** wait for the 220 greeting (default 5 min, RFC 5321 §4.5.3.2.1: some servers delay it on purpose) */
+  greetingTimeoutMs?: number;
   /** inactivity timeout while waiting for a reply or writing (default 2 min) */
   socketTimeoutMs?: number;
+  /**
+   * wait for the reply to the final dot (default 10 min, RFC 5321 §4.5.3.2.6): giving up
+   * sooner on a server still scanning the content makes the message go twice (§6.1).
+   */
+  dataTimeoutMs?: number;
 }
 
 export interface TlsInfo {
@@ -108,7 +115,7 @@ export class OutboundConnection {
     const o = this.opts;
     const opened = await this.#open();
     if (opened) return this.#fail(opened);
-    const greeting = await this.#read(o.connectTimeoutMs ?? 30_000);
+    const greeting = await this.#read(o.greetingTimeoutMs ?? 300_000);
     if (isFailure(greeting)) return this.#fail(fromFailure(greeting));
     if (greeting.code !== 220) return this.#fail(refused(greeting, 'CONNECT', true));
     const hello = await this.#hello();
@@ -171,6 +178,8 @@ export class OutboundConnection {
         return this.#fail(j >= 0 ? refused(replies[j]!, names[j]!, true) : fromFailure(r));
       }
       replies.push(r);
+      // A 421 ends the session (RFC 5321 §3.8): some servers answer nothing after it.
+      if (r.code === 421) return this.#fail(refused(r, names[i]!, true));
       if (!pipelining && isBad(r, i)) break;
     }
     const bad = replies.findIndex(isBad);
@@ -182,12 +191,21 @@ export class OutboundConnection {
     for (const p of pieces) socket.write(enc.encode(p));
     socket.write(enc.end());
     socket.uncork();
+    socket.setTimeout(this.opts.dataTimeoutMs ?? 600_000);
     const done = await this.#reader.next();
+    socket.setTimeout(this.opts.socketTimeoutMs ?? 120_000);
     if (isFailure(done)) return this.#fail(fromFailure(done));
     if (done.code >= 200 && done.code < 300) return { ok: true, reply: toReply(done) };
     // After the final dot the transaction is over either way (RFC 5321 §4.1.1.4): no RSET.
     if (done.code === 421) this.close();
     return refused(done, 'DATA');
+  }
+
+  /** Ends the connection now, whatever it is doing: a send under way returns connection-reset. */
+  abort(reason: string): void {
+    this.#closed = true;
+    this.#reader.fail({ code: 0, kind: 'closed', text: reason });
+    this.#socket?.destroy();
   }
 
   close(): void {
@@ -249,7 +267,7 @@ export class OutboundConnection {
     socket.on('error', (err: Error & { code?: string }) => reader.fail({ code: 0, kind: 'error', text: err.message, errorCode: err.code ?? 'ECONNRESET' }));
     socket.on('close', () => reader.fail({ code: 0, kind: 'closed', text: 'connection closed by the server' }));
     socket.setTimeout(this.opts.socketTimeoutMs ?? 120_000, () => {
-      reader.fail({ code: 0, kind: 'timeout', text: `no reply within ${this.opts.socketTimeoutMs ?? 120_000} ms` });
+      reader.fail({ code: 0, kind: 'timeout', text: `no reply within ${socket.timeout ?? this.opts.socketTimeoutMs ?? 120_000} ms` });
       socket.destroy();
     });
   }

@@ -2,6 +2,7 @@
 // concurrent requests share commits (group commit), so durability costs one flush per
 // window instead of one per message.
 import type { Store } from '../store/database.ts';
+import { releaseRows } from '../store/queue-repo.ts';
 import type { SpoolBatch } from '../store/spool-repo.ts';
 import { createSpoolWriter, type SpoolWriter } from '../store/spool-writer.ts';
 import { GroupCommitter } from './group-commit.ts';
@@ -19,7 +20,10 @@ export class Spool {
 
   private readonly writer: SpoolWriter;
 
+  private readonly store: Store;
+
   constructor(store: Store, windowMs: number) {
+    this.store = store;
     this.writer = createSpoolWriter(store);
     this.committer = new GroupCommitter<SpoolBatch>({ commit: (items) => this.writer.write(items, { keepBodies: this.handoff !== null }), windowMs });
   }
@@ -35,8 +39,23 @@ export class Spool {
         }
       }
     }
-    await this.committer.write(batch);
-    this.onSpooled?.(batch);
+    try {
+      await this.committer.write(batch);
+    } catch (err) {
+      // Refused: the client is told to retry. Should the rows exist after all (a writer
+      // thread that died between its commit and its reply), they must not wait out a
+      // lease nobody holds: give them back (a no-op when nothing was written).
+      const leased = h ? batch.messages.filter((m) => m.lease_owner === h.owner).map((m) => m.id) : [];
+      if (leased.length > 0) await releaseRows(this.store, leased, Date.now(), h!.owner).catch(() => {});
+      throw err;
+    }
+    // The batch is durable: whatever a listener does now must not turn it into a refusal
+    // (the client would send it again).
+    try {
+      this.onSpooled?.(batch);
+    } catch (err) {
+      process.emitWarning(`after spooling: ${(err as Error).message}`);
+    }
   }
 
   stats(): { commits: number; items: number } {

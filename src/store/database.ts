@@ -50,7 +50,8 @@ export async function openStore(url: string): Promise<Store> {
   // bodies: 4.5 ms at 4 KiB, 3.2 ms at 8 KiB, 3.1 ms at 16 KiB), while a small row update
   // writes twice the bytes of a 4 KiB page, not four times.
   raw.exec('PRAGMA page_size=8192;');
-  raw.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;');
+  // journal_size_limit: after a burst the WAL file is cut back to 64 MB when it restarts.
+  raw.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA journal_size_limit=67108864;');
   // A running node checkpoints on a thread of its own (sqlite-checkpointer.ts).
   if (file !== ':memory:' && checkpointerRunning(file)) raw.exec('PRAGMA wal_autocheckpoint=0;');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: adaptSqlite(raw) }) });

@@ -85,10 +85,16 @@ function chunk<T>(xs: T[], n: number): T[][] {
   return out;
 }
 
-/** Gives rows back to the scheduled queue without an attempt (paused site, full ready queue, shutdown). */
-export async function releaseRows(store: Store, ids: number[], nextAttemptAt: number): Promise<void> {
+/**
+ * Gives rows back to the scheduled queue without an attempt (paused site, full ready queue,
+ * shutdown). With `owner`, only rows still leased to it: a lease that ran out and was
+ * claimed by another node is that node's now.
+ */
+export async function releaseRows(store: Store, ids: number[], nextAttemptAt: number, owner?: string): Promise<void> {
   for (const c of chunk(ids, 5000)) {
-    await store.db.updateTable('messages').set({ lease_owner: null, lease_until: null, next_attempt_at: nextAttemptAt }).where('id', 'in', c).execute();
+    let q = store.db.updateTable('messages').set({ lease_owner: null, lease_until: null, next_attempt_at: nextAttemptAt }).where('id', 'in', c);
+    if (owner !== undefined) q = q.where('lease_owner', '=', owner);
+    await q.execute();
   }
 }
 

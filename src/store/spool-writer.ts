@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Store } from './database.ts';
-import { startCheckpointer } from './sqlite-checkpointer.ts';
+import { checkpointerRunning, startCheckpointer } from './sqlite-checkpointer.ts';
 import { type SpoolBatch, writeSpoolBatches } from './spool-repo.ts';
 
 export interface SpoolWriter {
@@ -126,6 +126,8 @@ export function createSpoolWriter(store: Store): SpoolWriter {
       closing = true;
       await worker?.terminate();
       await stopCheckpointer();
+      // The store may outlive this writer (tests, tools): it checkpoints for itself again.
+      if (!checkpointerRunning(file)) await sql`pragma wal_autocheckpoint=1000`.execute(store.db).catch(() => {});
     },
   };
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { sql } from 'kysely';
 import { openStore } from './database.ts';
 import { migrate } from './migrate.ts';
-import { checkpointerRunning } from './sqlite-checkpointer.ts';
+import { checkpointerRunning, checkpointerThread } from './sqlite-checkpointer.ts';
 import { createSpoolWriter } from './spool-writer.ts';
 import { createTenant } from './tenants-repo.ts';
 
@@ -37,6 +37,29 @@ test('while a spool writer runs, its own thread checkpoints the WAL and no conne
     await later.close();
     await writer.close();
     assert.equal(checkpointerRunning(file), false, 'stopped with the writer');
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a checkpointer thread that dies comes back; a closed writer hands checkpoints back to the store', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ckpt2-'));
+  const file = join(dir, 'relais.db');
+  const store = await openStore(`sqlite:${file}`);
+  try {
+    await migrate(store);
+    const writer = createSpoolWriter(store);
+    const first = checkpointerThread(file);
+    assert.ok(first);
+    await first.terminate(); // as if it had crashed
+    const end = Date.now() + 5000;
+    while ((checkpointerThread(file) === null || checkpointerThread(file) === first) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    const second = checkpointerThread(file);
+    assert.ok(second && second !== first, 'a new checkpointer thread');
+    await writer.close();
+    const auto = Number(Object.values((await sql`pragma wal_autocheckpoint`.execute(store.db)).rows[0] as object)[0]);
+    assert.equal(auto, 1000);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -7,11 +7,43 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-const running = new Map<string, { worker: Worker; users: number }>();
+interface Entry {
+  worker: Worker | null;
+  users: number;
+  restarts: number;
+  timer?: NodeJS.Timeout;
+}
+
+const running = new Map<string, Entry>();
 
 /** Whether a checkpointer runs for this database file (connections then leave checkpoints to it). */
 export function checkpointerRunning(file: string): boolean {
   return running.has(resolve(file));
+}
+
+// At 50 MB/s of mail the WAL stays around 10-20 MB with a checkpoint every 200 ms.
+function spawn(key: string, entry: Entry, intervalMs: number): void {
+  const worker = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), { workerData: { file: key, intervalMs } });
+  worker.unref();
+  entry.worker = worker;
+  // The connections of the node have their own checkpoints off: a checkpointer that dies
+  // must come back, or the WAL would grow without bound.
+  const again = (why: string) => {
+    if (entry.worker !== worker) return;
+    entry.worker = null;
+    if (entry.users <= 0) return;
+    const delay = Math.min(30_000, 100 * 2 ** Math.min(entry.restarts++, 9));
+    process.emitWarning(`WAL checkpointer for ${key} stopped (${why}); restarting in ${delay} ms`);
+    entry.timer = setTimeout(() => spawn(key, entry, intervalMs), delay);
+    entry.timer.unref();
+  };
+  worker.on('error', (err: Error) => again(err.message));
+  worker.on('exit', (code) => again(`exit code ${code}`));
+}
+
+/** The checkpointer's thread of this file right now (diagnostics and tests). */
+export function checkpointerThread(file: string): Worker | null {
+  return running.get(resolve(file))?.worker ?? null;
 }
 
 /** Starts (or shares) the checkpointer of `file`; the returned function stops this user's share. */
@@ -19,19 +51,9 @@ export function startCheckpointer(file: string, opts: { intervalMs?: number } = 
   const key = resolve(file);
   let entry = running.get(key);
   if (!entry) {
-    const worker = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), {
-      // At 50 MB/s of mail the WAL stays around 10-20 MB with a checkpoint every 200 ms.
-      workerData: { file: key, intervalMs: opts.intervalMs ?? 200 },
-    });
-    worker.unref();
-    // A checkpointer that dies must not leave the WAL to grow: connections opened from now on
-    // checkpoint for themselves again (and the open ones are told to by whoever restarts it).
-    worker.on('error', (err: Error) => {
-      process.emitWarning(`WAL checkpointer for ${key} stopped: ${err.message}`);
-      running.delete(key);
-    });
-    entry = { worker, users: 0 };
+    entry = { worker: null, users: 0, restarts: 0 };
     running.set(key, entry);
+    spawn(key, entry, opts.intervalMs ?? 200);
   }
   entry.users++;
   const mine = entry;
@@ -41,6 +63,9 @@ export function startCheckpointer(file: string, opts: { intervalMs?: number } = 
     stopped = true;
     if (--mine.users > 0) return;
     if (running.get(key) === mine) running.delete(key);
-    await mine.worker.terminate();
+    if (mine.timer) clearTimeout(mine.timer);
+    const w = mine.worker;
+    mine.worker = null;
+    await w?.terminate();
   };
 }

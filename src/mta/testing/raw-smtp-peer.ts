@@ -22,8 +22,8 @@ export interface PeerScript {
   extensions?: string[] | null;
   /** a command line other than EHLO/HELO/QUIT and the content; returns reply lines to send now */
   onCommand?: (line: string, s: PeerSession) => string[] | undefined;
-  /** the final reply to a content (default "250 2.0.0 queued") */
-  onContent?: (content: string, s: PeerSession) => string;
+  /** the final reply to a content (default "250 2.0.0 queued"); null: none now (the test writes it later) */
+  onContent?: (content: string, s: PeerSession) => string | null;
 }
 
 export interface RawPeer {
@@ -57,7 +57,8 @@ export async function startRawPeer(script: PeerScript = {}): Promise<RawPeer> {
             const text = content.join('\r\n');
             content = undefined;
             s.contents.push(text);
-            socket.write(`${script.onContent?.(text, s) ?? '250 2.0.0 queued'}\r\n`);
+            const reply = script.onContent ? script.onContent(text, s) : '250 2.0.0 queued';
+            if (reply !== null) socket.write(`${reply}\r\n`);
           } else {
             content.push(line);
           }

@@ -1,12 +1,10 @@
 // Starts Relais as a child process (as an operator would) on a temp data dir, with a
 // tenant and key created through the CLI, for benchmarks.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'src', 'cli', 'main.ts');
+import { relaisJson, spawnRelais } from '../../test/support/relais-child.ts';
 
 export interface RelaisProcess {
   child: ChildProcess;
@@ -20,11 +18,7 @@ export interface RelaisProcess {
   stop(): Promise<void>;
 }
 
-export function relaisCli(env: Record<string, string>, ...args: string[]): any {
-  const r = spawnSync(process.execPath, [cli, ...args, '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`relais ${args.join(' ')} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
-}
+export const relaisCli = relaisJson;
 
 export async function startRelaisProcess(extraEnv: (tenantId: number) => Record<string, string> = () => ({})): Promise<RelaisProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'relais-bench-'));
@@ -40,16 +34,7 @@ export async function startRelaisProcess(extraEnv: (tenantId: number) => Record<
   };
   const created = relaisCli(base, 'tenant', 'create', 'Bench', '--key');
   const env = { ...base, ...extraEnv(created.tenant.id) };
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : []), cli, 'start', '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const banner = await new Promise<any>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      const line = buf.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line));
-    });
-    child.once('exit', (code) => reject(new Error(`relais exited early (${code})`)));
-  });
+  const { child, banner } = await spawnRelais(env, { nodeFlags: process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [], stderr: 'inherit' });
   return {
     child,
     http: banner.http,

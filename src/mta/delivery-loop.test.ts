@@ -422,9 +422,31 @@ test('stop() cuts sends still waiting at its deadline and records them, leaving 
   await ts.dispose();
 });
 
-test('opportunistic TLS whose handshake fails: the message goes in plain text on a new connection', async () => {
+/** A loop whose only route (example.net) leads to a line-scripted raw peer. */
+async function rawPeerLoop(script: import('./testing/raw-smtp-peer.ts').PeerScript) {
   const { startRawPeer } = await import('./testing/raw-smtp-peer.ts');
-  const peer = await startRawPeer({
+  const peer = await startRawPeer(script);
+  const ts = await freshSqlite();
+  const tenant = (await createTenant(ts.store, 'Acme')).id;
+  const events: EventsTable[] = [];
+  const loop = new DeliveryLoop({ store: ts.store, resolver: new MemoryResolver({}), hostname: 'relais.test', routes: [`example.net=127.0.0.1:${peer.port}`], pollMs: 50, onEvent: (e) => events.push(e) });
+  await loop.start();
+  const send = async (to: string) => {
+    await enqueue(ts.store, { tenantId: tenant, recipients: [to] });
+    loop.wake();
+  };
+  return {
+    peer, events, loop, send,
+    async dispose() {
+      await loop.stop();
+      await peer.close();
+      await ts.dispose();
+    },
+  };
+}
+
+test('opportunistic TLS whose handshake fails: the message goes in plain text on a new connection', async () => {
+  const h = await rawPeerLoop({
     extensions: ['PIPELINING', 'STARTTLS', '8BITMIME'],
     onCommand: (line, s) => {
       if (line === 'STARTTLS') {
@@ -432,56 +454,37 @@ test('opportunistic TLS whose handshake fails: the message goes in plain text on
         setTimeout(() => s.socket.end('this is not TLS\r\n'), 10);
         return undefined;
       }
-      const v = line.slice(0, 4);
-      return v === 'DATA' ? ['354 go'] : ['250 ok'];
+      return line.startsWith('DATA') ? ['354 go'] : ['250 ok'];
     },
   });
-  const ts = await freshSqlite();
-  const tenant = (await createTenant(ts.store, 'Acme')).id;
-  const events: EventsTable[] = [];
-  const loop = new DeliveryLoop({ store: ts.store, resolver: new MemoryResolver({}), hostname: 'relais.test', routes: [`example.net=127.0.0.1:${peer.port}`], pollMs: 50, onEvent: (e) => events.push(e) });
   try {
-    await loop.start();
-    await enqueue(ts.store, { tenantId: tenant, recipients: ['x@example.net'] });
-    loop.wake();
-    await waitFor('delivery', () => events.some((e) => e.type === 'delivery'));
-    assert.equal(peer.sessions.length, 2, 'one failed TLS attempt, then plain text');
-    assert.equal(peer.sessions[1]!.contents.length, 1);
-    assert.equal(peer.sessions[1]!.lines.includes('STARTTLS'), false);
+    await h.send('x@example.net');
+    await waitFor('delivery', () => h.events.some((e) => e.type === 'delivery'));
+    assert.equal(h.peer.sessions.length, 2, 'one failed TLS attempt, then plain text');
+    assert.equal(h.peer.sessions[1]!.contents.length, 1);
+    assert.equal(h.peer.sessions[1]!.lines.includes('STARTTLS'), false);
   } finally {
-    await loop.stop();
-    await peer.close();
-    await ts.dispose();
+    await h.dispose();
   }
 });
 
 test('a connection the server closed while idle is not charged to the next message: it goes on a new one', async () => {
-  const { startRawPeer } = await import('./testing/raw-smtp-peer.ts');
   // The server hangs up 100 ms after each accepted message (an idle timeout).
-  const peer = await startRawPeer({
+  const h = await rawPeerLoop({
     onContent: (_text, s) => {
       setTimeout(() => s.socket.end('421 4.4.2 idle timeout\r\n'), 100);
       return '250 2.0.0 queued';
     },
   });
-  const ts = await freshSqlite();
-  const tenant = (await createTenant(ts.store, 'Acme')).id;
-  const events: EventsTable[] = [];
-  const loop = new DeliveryLoop({ store: ts.store, resolver: new MemoryResolver({}), hostname: 'relais.test', routes: [`example.net=127.0.0.1:${peer.port}`], pollMs: 50, onEvent: (e) => events.push(e) });
   try {
-    await loop.start();
-    await enqueue(ts.store, { tenantId: tenant, recipients: ['one@example.net'] });
-    loop.wake();
-    await waitFor('first delivery', () => events.filter((e) => e.type === 'delivery').length === 1);
+    await h.send('one@example.net');
+    await waitFor('first delivery', () => h.events.filter((e) => e.type === 'delivery').length === 1);
     await new Promise((r) => setTimeout(r, 400)); // the server has hung up; the worker still waits for work
-    await enqueue(ts.store, { tenantId: tenant, recipients: ['two@example.net'] });
-    loop.wake();
-    await waitFor('second delivery', () => events.filter((e) => e.type === 'delivery').length === 2);
-    assert.deepEqual(events.map((e) => e.type), ['delivery', 'delivery'], 'no deferral in between');
-    assert.equal(peer.sessions.length, 2);
+    await h.send('two@example.net');
+    await waitFor('second delivery', () => h.events.filter((e) => e.type === 'delivery').length === 2);
+    assert.deepEqual(h.events.map((e) => e.type), ['delivery', 'delivery'], 'no deferral in between');
+    assert.equal(h.peer.sessions.length, 2);
   } finally {
-    await loop.stop();
-    await peer.close();
-    await ts.dispose();
+    await h.dispose();
   }
 });

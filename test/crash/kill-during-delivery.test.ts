@@ -5,35 +5,21 @@
 // leases at once instead of waiting five minutes for them to run out). Only messages in
 // flight at the kill may arrive twice; how many did is reported.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startReceiver } from '../../src/mta/testing/receiver.ts';
+import { relaisJson, spawnRelais } from '../support/relais-child.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'src', 'cli', 'main.ts');
-
-function relaisJson(env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args, '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
-}
-
-async function startRelais(env: Record<string, string>): Promise<{ child: ChildProcess; http: string }> {
-  const child = spawn(process.execPath, [cli, 'start', '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const banner = await new Promise<{ http: string }>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      const line = buf.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line));
-    });
-    child.once('exit', (code) => reject(new Error(`node exited early (${code})`)));
-  });
+async function startRelaisHere(env: Record<string, string>) {
+  const { child, banner } = await spawnRelais(env);
   return { child, http: banner.http };
 }
+
+
+
 
 test('kill -9 while a node delivers what it accepts: after a restart every acknowledged message arrives', async (t) => {
   // A receiver slow enough that many messages are in flight or waiting at the kill.
@@ -54,7 +40,7 @@ test('kill -9 while a node delivers what it accepts: after a restart every ackno
   try {
     const created = relaisJson(env, 'tenant', 'create', 'Crash Test', '--key');
     const auth = `Basic ${Buffer.from(`${created.key.id}:${created.key.secret}`).toString('base64')}`;
-    const first = await startRelais(env);
+    const first = await startRelaisHere(env);
     const acked = new Set<string>();
     let stop = false;
     const worker = async (w: number) => {
@@ -82,7 +68,7 @@ test('kill -9 while a node delivers what it accepts: after a restart every ackno
     assert.ok(acked.size >= 100 && beforeRestart > 0, `load too small to mean anything: ${acked.size} acknowledged, ${beforeRestart} delivered`);
     assert.ok(beforeRestart < acked.size, 'the kill came while mail was still waiting');
 
-    second = (await startRelais(env)).child;
+    second = (await startRelaisHere(env)).child;
     const received = () => new Set(rx.messages.flatMap((m) => m.to));
     const deadline = Date.now() + 60_000;
     while ([...acked].some((e) => !received().has(e)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

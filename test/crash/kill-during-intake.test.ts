@@ -2,21 +2,14 @@
 // it acknowledged (HTTP 200 with a MessageID, SMTP 250 "queued as") in its spool exactly
 // once after a restart.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore } from '../../src/store/database.ts';
+import { relaisJson, spawnRelais } from '../support/relais-child.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'src', 'cli', 'main.ts');
 
-function relaisJson(env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args, '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
-}
 
 test('kill -9 during an HTTP load: every acknowledged message is spooled exactly once', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'relais-crash-'));
@@ -24,16 +17,7 @@ test('kill -9 during an HTTP load: every acknowledged message is spooled exactly
   try {
     const created = relaisJson(env, 'tenant', 'create', 'Crash Test', '--key');
     const auth = `Basic ${Buffer.from(`${created.key.id}:${created.key.secret}`).toString('base64')}`;
-    const child = spawn(process.execPath, [cli, 'start', '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const banner = await new Promise<any>((resolve, reject) => {
-      let buf = '';
-      child.stdout.on('data', (d) => {
-        buf += d;
-        const line = buf.split('\n').find((l) => l.startsWith('{'));
-        if (line) resolve(JSON.parse(line));
-      });
-      child.once('exit', (code) => reject(new Error(`node exited early (${code})`)));
-    });
+    const { child, banner } = await spawnRelais(env);
     const acked: number[] = [];
     let stop = false;
     const worker = async (w: number) => {

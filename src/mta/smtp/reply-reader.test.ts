@@ -37,3 +37,12 @@ test('garbage, endless lines and failures end the reader for every waiter', asyn
   closed.feed(Buffer.from('250 late\r\n'));
   assert.ok(isFailure(await closed.next()), 'nothing after a failure');
 });
+
+test('a UTF-8 character split across two reads is kept whole (RFC 6531 replies)', async () => {
+  const r = new ReplyReader();
+  const bytes = Buffer.from('550 5.1.1 Empfänger unbekannt\r\n');
+  const cut = bytes.indexOf(Buffer.from('ä')) + 1; // between the two bytes of "ä"
+  r.feed(bytes.subarray(0, cut));
+  r.feed(bytes.subarray(cut));
+  assert.deepEqual(await r.next(), { code: 550, text: '550 5.1.1 Empfänger unbekannt' });
+});

@@ -2,6 +2,7 @@
 // "250 last" ends a reply. Replies are handed to waiters in the order they were asked for,
 // which is what command pipelining (RFC 2920) needs: the client writes several commands at
 // once and then takes their replies one by one.
+import { StringDecoder } from 'node:string_decoder';
 
 export interface RawReply {
   code: number;
@@ -26,6 +27,7 @@ const MAX_LINES = 200;
 
 export class ReplyReader {
   #partial = '';
+  readonly #decoder = new StringDecoder('utf8');
   #lines: string[] = [];
   readonly #ready: RawReply[] = [];
   readonly #waiters: Array<(r: ReadResult) => void> = [];
@@ -34,7 +36,8 @@ export class ReplyReader {
   /** Bytes from the socket. Reply text is UTF-8 (RFC 6531 allows it; ASCII is a subset). */
   feed(chunk: Buffer): void {
     if (this.#failure) return;
-    let data = this.#partial + chunk.toString('utf8');
+    // A UTF-8 character split across two reads is decoded whole.
+    let data = this.#partial + this.#decoder.write(chunk);
     let nl = data.indexOf('\n');
     while (nl >= 0) {
       const line = data.charCodeAt(nl - 1) === 13 ? data.slice(0, nl - 1) : data.slice(0, nl);

@@ -5,7 +5,7 @@
 // Delivered messages/s: from the first message submitted to the last 250 received from the
 // sink (Relais: the loop's sent counter; Postfix: "status=sent" lines in its maillog).
 //
-//   node bench/relay.ts [--messages 2000] [--sizes 4096,102400] [--sessions 20] [--reuse 1] [--split 1]
+//   node bench/relay.ts [--messages 2000] [--sizes 4096,102400] [--sessions 20] [--reuse 1] [--split 1] [--repeat 1]
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +42,7 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 // --split 1: Relais as two processes sharing the database, one with the smtp role (intake)
 // and one with the mta role (delivery), as a two-core host would run it.
 const SPLIT = arg('split', '1') !== '0';
+const REPEAT = Math.max(1, Number(arg('repeat', '1')));
 
 function benchShaping(sinkPort: number) {
   // Like Postfix's default destination concurrency (20), 20 connections to the sink.
@@ -226,22 +227,38 @@ async function runPostfix(size: number): Promise<number> {
   }
 }
 
+const median = (xs: number[]) => {
+  const a = [...xs].sort((x, y) => x - y);
+  return a.length % 2 ? a[a.length >> 1]! : (a[a.length / 2 - 1]! + a[a.length / 2]!) / 2;
+};
+
 const figures: string[] = [];
 for (const size of SIZES) {
   const label = size >= 1024 ? `${Math.round(size / 1024)}k` : `${size}b`;
-  log(`== ${MESSAGES} messages of ${label}, ${SESSIONS} submitting sessions`);
-  const single = await runRelais(size, false);
-  const singleCpu = cpu.intake;
-  const split = SPLIT ? await runRelais(size, true) : undefined;
-  const postfix = await runPostfix(size);
-  const relais = Math.max(single, split ?? 0);
-  const ratio = relais / postfix;
-  console.log(
-    `${label}: relais ${single.toFixed(0)} msgs/s in one process (${singleCpu.toFixed(2)} ms CPU/msg)${split ? `, ${split.toFixed(0)} msgs/s as smtp + mta processes (${cpu.intake.toFixed(2)} + ${cpu.delivery.toFixed(2)} ms CPU/msg)` : ''}; postfix ${postfix.toFixed(0)} msgs/s; ratio ${ratio.toFixed(2)}`,
-  );
+  // Rates on a shared 2-core machine move by ±15 % from run to run, Postfix's as much as
+  // ours: --repeat N alternates the contenders N times and reports medians (ratio = median
+  // of the per-round ratios).
+  const rounds: { single: number; singleCpu: number; split?: number; smtpCpu?: number; mtaCpu?: number; postfix: number; ratio: number }[] = [];
+  for (let round = 1; round <= REPEAT; round++) {
+    log(`== ${MESSAGES} messages of ${label}, ${SESSIONS} submitting sessions${REPEAT > 1 ? `, round ${round} of ${REPEAT}` : ''}`);
+    const single = await runRelais(size, false);
+    const singleCpu = cpu.intake;
+    const split = SPLIT ? await runRelais(size, true) : undefined;
+    const smtpCpu = split ? cpu.intake : undefined;
+    const mtaCpu = split ? cpu.delivery : undefined;
+    const postfix = await runPostfix(size);
+    const ratio = Math.max(single, split ?? 0) / postfix;
+    rounds.push({ single, singleCpu, split, smtpCpu, mtaCpu, postfix, ratio });
+    console.log(
+      `${label}: relais ${single.toFixed(0)} msgs/s in one process (${singleCpu.toFixed(2)} ms CPU/msg)${split ? `, ${split.toFixed(0)} msgs/s as smtp + mta processes (${smtpCpu!.toFixed(2)} + ${mtaCpu!.toFixed(2)} ms CPU/msg)` : ''}; postfix ${postfix.toFixed(0)} msgs/s; ratio ${ratio.toFixed(2)}`,
+    );
+  }
+  const m = (f: (r: (typeof rounds)[number]) => number | undefined) => median(rounds.map(f).filter((x): x is number => x !== undefined));
+  const single = m((r) => r.single);
+  const split = SPLIT ? m((r) => r.split) : undefined;
   figures.push(
-    `relais_${label}=${relais.toFixed(0)} relais_one_process_${label}=${single.toFixed(0)}${split ? ` relais_split_${label}=${split.toFixed(0)}` : ''} postfix_${label}=${postfix.toFixed(0)} ratio_${label}=${ratio.toFixed(2)} cpu_ms_one_process_${label}=${singleCpu.toFixed(2)}${split ? ` cpu_ms_split_smtp_${label}=${cpu.intake.toFixed(2)} cpu_ms_split_mta_${label}=${cpu.delivery.toFixed(2)}` : ''}`,
+    `relais_${label}=${Math.max(single, split ?? 0).toFixed(0)} relais_one_process_${label}=${single.toFixed(0)}${split !== undefined ? ` relais_split_${label}=${split.toFixed(0)}` : ''} postfix_${label}=${m((r) => r.postfix).toFixed(0)} ratio_${label}=${m((r) => r.ratio).toFixed(2)}${REPEAT > 1 ? ` ratio_min_${label}=${Math.min(...rounds.map((r) => r.ratio)).toFixed(2)} ratio_max_${label}=${Math.max(...rounds.map((r) => r.ratio)).toFixed(2)}` : ''} cpu_ms_one_process_${label}=${m((r) => r.singleCpu).toFixed(2)}${split !== undefined ? ` cpu_ms_split_smtp_${label}=${m((r) => r.smtpCpu).toFixed(2)} cpu_ms_split_mta_${label}=${m((r) => r.mtaCpu).toFixed(2)}` : ''}`,
   );
 }
-console.log(`${figures.join(' ')} messages=${MESSAGES} sessions=${SESSIONS} reuse=${REUSE ? 1 : 0}`);
+console.log(`${figures.join(' ')} messages=${MESSAGES} sessions=${SESSIONS} reuse=${REUSE ? 1 : 0} rounds=${REPEAT}`);
 process.exit(0);

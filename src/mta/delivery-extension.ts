@@ -66,10 +66,11 @@ export function loadDeliveryPolicy(cfg: Pick<Config, 'dataDir' | 'shapingFile'>)
 /**
  * The lease owner name of this node's delivery loop, kept in its data directory so that a
  * restart (after a crash, say) takes back at once the rows it had leased, instead of
- * waiting for their leases to run out. Nodes have separate data directories.
+ * waiting for their leases to run out. Nodes sharing a data directory must have distinct
+ * node ids anyway (message ids depend on it), so each id gets its own file.
  */
-export function stableOwner(dataDir: string): string {
-  const file = join(dataDir, 'mta-owner');
+export function stableOwner(dataDir: string, nodeId = 0): string {
+  const file = join(dataDir, nodeId === 0 ? 'mta-owner' : `mta-owner.${nodeId}`);
   if (existsSync(file)) {
     const name = readFileSync(file, 'utf8').trim();
     if (/^mta-[0-9a-f]{12}$/.test(name)) return name;
@@ -93,7 +94,7 @@ export async function startDelivery(
   const policy = loadDeliveryPolicy(cfg);
   const resolver = createDnsResolver(cfg.dnsServers.length > 0 ? { servers: cfg.dnsServers } : {});
   const loop = new DeliveryLoop({
-    owner: stableOwner(cfg.dataDir),
+    owner: stableOwner(cfg.dataDir, cfg.nodeId),
     store: node.store,
     resolver,
     // MTA-STS policies fetched over HTTPS, cached per max_age, enforced per MX.

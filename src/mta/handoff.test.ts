@@ -79,7 +79,7 @@ test('a restarted loop with its stable owner takes back at once the rows it had 
   }
 });
 
-test('stableOwner: kept in the data directory, made once, a damaged file replaced', async () => {
+test('stableOwner: kept in the data directory per node id, made once, a damaged file replaced', async () => {
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
@@ -92,6 +92,10 @@ test('stableOwner: kept in the data directory, made once, a damaged file replace
     const b = stableOwner(dir);
     assert.match(b, /^mta-[0-9a-f]{12}$/);
     assert.notEqual(b, a);
+    const other = stableOwner(dir, 3);
+    assert.notEqual(other, b, 'another node id sharing the directory has its own');
+    assert.equal(stableOwner(dir, 3), other);
+    assert.equal(stableOwner(dir), b);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -60,3 +60,14 @@ testEachDialect('queue: scheduled queues per tenant, campaign and domain, larges
   const q = await scheduledQueues(store);
   assert.deepEqual(q.map((s) => [s.domain, s.messages, s.nextAttemptAt]), [['x.test', 3, now], ['y.test', 1, now]]);
 });
+
+testEachDialect('queue: a release with an owner leaves rows leased to someone else alone', async (store) => {
+  const t = await createTenant(store, 'Acme');
+  const now = Date.now();
+  const [a, b] = await enqueue(store, { tenantId: t.id, recipients: ['a@x.test', 'b@x.test'], now });
+  await store.db.updateTable('messages').set({ lease_owner: 'mine', lease_until: now + 60_000 }).where('id', '=', a!).execute();
+  await store.db.updateTable('messages').set({ lease_owner: 'theirs', lease_until: now + 60_000 }).where('id', '=', b!).execute();
+  await releaseRows(store, [a!, b!], now + 5000, 'mine');
+  const rows = await store.db.selectFrom('messages').select(['id', 'lease_owner', 'next_attempt_at']).orderBy('id').execute();
+  assert.deepEqual(rows.map((r) => [Number(r.id), r.lease_owner, Number(r.next_attempt_at)]), [[a, null, now + 5000], [b, 'theirs', now]]);
+});

@@ -3,7 +3,7 @@
 import { nextId, uuid } from '../../core/ids.ts';
 import type { Store } from '../../store/database.ts';
 import type { BodiesTable, MessagesTable } from '../../store/schema.ts';
-import { writeSpoolBatches } from '../../store/spool-repo.ts';
+import { type SpoolBatch, writeSpoolBatches } from '../../store/spool-repo.ts';
 
 export interface EnqueueInput {
   tenantId: number;
@@ -26,6 +26,13 @@ export function testMessage(from: string, to: string, subject: string, bodyBytes
 
 /** Returns the message row ids, in recipient order. */
 export async function enqueue(store: Store, input: EnqueueInput): Promise<number[]> {
+  const batch = enqueueBatch(input);
+  await writeSpoolBatches(store, [batch]);
+  return batch.messages.map((m) => m.id);
+}
+
+/** The spool batch enqueue() writes: one body, one queue row per recipient, no events. */
+export function enqueueBatch(input: EnqueueInput): SpoolBatch {
   const now = input.now ?? Date.now();
   const from = input.from ?? 'sender@example.org';
   const bodyId = nextId();
@@ -56,6 +63,5 @@ export async function enqueue(store: Store, input: EnqueueInput): Promise<number
     lease_owner: null,
     lease_until: null,
   }));
-  await writeSpoolBatches(store, [{ bodies, messages, events: [] }]);
-  return messages.map((m) => m.id);
+  return { bodies, messages, events: [] };
 }

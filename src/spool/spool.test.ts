@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { freshSqlite } from '../../test/support/stores.ts';
+import { enqueueBatch } from '../mta/testing/enqueue.ts';
+import { createTenant } from '../store/tenants-repo.ts';
+import { Spool } from './spool.ts';
+
+test('a listener that throws after a durable commit does not turn the write into a refusal', async () => {
+  const ts = await freshSqlite();
+  const spool = new Spool(ts.store, 2);
+  try {
+    const tenantId = (await createTenant(ts.store, 'T')).id;
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    spool.onSpooled = () => {
+      throw new Error('listener broke');
+    };
+    const batch = enqueueBatch({ tenantId, recipients: ['a@example.net'] });
+    await spool.write(batch); // resolves: the client was told "accepted" and must not resend
+    const rows = await ts.store.db.selectFrom('messages').select('id').execute();
+    assert.equal(rows.length, 1);
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    assert.ok(warnings.some((w) => /listener broke/.test(w)));
+  } finally {
+    await spool.close();
+    await ts.dispose();
+  }
+});
+
+test('handoff: rows due now are committed leased to the local loop, future ones are not', async () => {
+  const ts = await freshSqlite();
+  const spool = new Spool(ts.store, 2);
+  try {
+    const tenantId = (await createTenant(ts.store, 'T')).id;
+    spool.handoff = { owner: 'mta-0123456789ab', leaseMs: 60_000 };
+    const now = Date.now();
+    await spool.write(enqueueBatch({ tenantId, recipients: ['now@example.net'], now }));
+    await spool.write(enqueueBatch({ tenantId, recipients: ['later@example.net'], now: now + 3_600_000 }));
+    const rows = await ts.store.db.selectFrom('messages').select(['recipient', 'lease_owner', 'lease_until']).orderBy('recipient').execute();
+    assert.deepEqual(rows.map((r) => [r.recipient, r.lease_owner]), [['later@example.net', null], ['now@example.net', 'mta-0123456789ab']]);
+    assert.ok(Number(rows[1]!.lease_until) >= now + 59_000);
+  } finally {
+    await spool.close();
+    await ts.dispose();
+  }
+});

@@ -374,9 +374,9 @@ test('applyAutomation: a suspension decided elsewhere sends the messages waiting
       return rows.filter((r) => r.lease_owner === null && Number(r.next_attempt_at) >= now + 590_000).length;
     };
     // Back in the scheduled queue until the suspension ends, without waiting for a worker.
-    // One message is in flight (the receiver answers after 4 s); those waiting behind it go
-    // back now, not when the connection is next free.
-    await waitFor('waiting messages released', async () => (await released()) >= 3, 2500);
+    // One message is in flight (the receiver answers after 4 s) and one is announced behind
+    // it (pipelined); those waiting in the queue go back now, not when the connection is free.
+    await waitFor('waiting messages released', async () => (await released()) >= 2, 2500);
     assert.ok(h.rx.messages.length <= 2, 'only the message in flight went on');
   } finally {
     await h.stop();
@@ -431,8 +431,9 @@ async function rawPeerLoop(script: import('./testing/raw-smtp-peer.ts').PeerScri
   const events: EventsTable[] = [];
   const loop = new DeliveryLoop({ store: ts.store, resolver: new MemoryResolver({}), hostname: 'relais.test', routes: [`example.net=127.0.0.1:${peer.port}`], pollMs: 50, onEvent: (e) => events.push(e) });
   await loop.start();
-  const send = async (to: string) => {
-    await enqueue(ts.store, { tenantId: tenant, recipients: [to] });
+  /** One message per recipient (separate bodies), queued together, then one wake. */
+  const send = async (...to: string[]) => {
+    for (const r of to) await enqueue(ts.store, { tenantId: tenant, recipients: [r] });
     loop.wake();
   };
   return {
@@ -484,6 +485,23 @@ test('a connection the server closed while idle is not charged to the next messa
     await waitFor('second delivery', () => h.events.filter((e) => e.type === 'delivery').length === 2);
     assert.deepEqual(h.events.map((e) => e.type), ['delivery', 'delivery'], 'no deferral in between');
     assert.equal(h.peer.sessions.length, 2);
+  } finally {
+    await h.dispose();
+  }
+});
+
+test('on one connection each message after the first was announced with the content before it, and each arrives once', async () => {
+  const h = await rawPeerLoop({});
+  try {
+    await h.send('m1@example.net', 'm2@example.net', 'm3@example.net', 'm4@example.net', 'm5@example.net');
+    await waitFor('5 deliveries', () => h.events.filter((e) => e.type === 'delivery').length === 5);
+    const s = h.peer.sessions;
+    const contents = s.flatMap((x) => x.contents);
+    assert.equal(contents.length, 5, 'each message once');
+    const mails = s.flatMap((x) => x.lines).filter((l) => l.startsWith('MAIL'));
+    assert.equal(mails.length, 5, 'no envelope sent twice');
+    const announcedWrites = s.flatMap((x) => x.chunks).filter((c) => /\r\n\.\r\nMAIL FROM:/.test(c.toString())).length;
+    assert.ok(announcedWrites >= 3, `content and next envelope in one write ${announcedWrites} times`);
   } finally {
     await h.dispose();
   }

@@ -77,6 +77,7 @@ export interface DeliveryOptions {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const sizeOf = (raw: Buffer | Buffer[]) => (Buffer.isBuffer(raw) ? raw.length : raw.reduce((n, b) => n + b.length, 0));
 
 export class DeliveryLoop {
   readonly owner: string;
@@ -507,13 +508,30 @@ export class DeliveryLoop {
     }
     const idleMs = Math.min(eff0.idleTimeoutMs, 2000);
     let sent = 0;
+    // The message announced with the previous content (its MAIL/RCPT/DATA already sent).
+    let carried: Job | undefined;
+    const giveUpCarried = async () => {
+      if (!carried) return;
+      const j = carried;
+      carried = undefined;
+      await conn.abandonAnnounced();
+      q.unshift(j);
+    };
     try {
       while (!this.#stopping && !conn.closed) {
         let eff = this.#effective(q, this.#clock.now());
         if (sent >= eff.maxMessagesPerConnection) break;
         if (eff.suspendedUntil !== undefined && eff.suspendedUntil > this.#clock.now()) break;
-        const job = await q.next(idleMs);
-        if (!job) break;
+        let job: Job;
+        const wasAnnounced = carried !== undefined;
+        if (carried) {
+          job = carried;
+          carried = undefined;
+        } else {
+          const j = await q.next(idleMs);
+          if (!j) break;
+          job = j;
+        }
         if (conn.closed || this.#stopping) {
           // The server hung up while we waited (idle timeout, a 421 notice): this message
           // was not tried, it goes back for another connection.
@@ -522,18 +540,22 @@ export class DeliveryLoop {
         }
         const tenantUntil = this.#automation?.tenantSuspendedUntil(String(job.msg.tenantId), q.site);
         if (tenantUntil !== undefined && tenantUntil > this.#clock.now()) {
+          if (wasAnnounced) await conn.abandonAnnounced();
           void this.#releaseJobs([job], tenantUntil);
           continue;
         }
-        const wait = q.messageWait(eff.messageRate, this.#clock.now());
-        if (wait > 1000) {
-          q.unshift(job);
-          this.#pumpLater(q, wait);
-          break;
-        }
-        if (wait > 0) {
-          await sleep(wait);
-          q.messageWait(eff.messageRate, this.#clock.now());
+        if (!wasAnnounced) {
+          // (an announced message took its token when it was announced)
+          const wait = q.messageWait(eff.messageRate, this.#clock.now());
+          if (wait > 1000) {
+            q.unshift(job);
+            this.#pumpLater(q, wait);
+            break;
+          }
+          if (wait > 0) {
+            await sleep(wait);
+            q.messageWait(eff.messageRate, this.#clock.now());
+          }
         }
         let raw: Buffer | Buffer[];
         try {
@@ -542,13 +564,35 @@ export class DeliveryLoop {
           process.emitWarning(`DKIM signing failed for message ${job.msg.id}: ${(err as Error).message}`);
           raw = job.body.raw;
         }
-        const result = await conn.send(job.msg.mailFrom, job.msg.recipient, raw);
+        // With PIPELINING, the next waiting message (signed already, within the rate) is
+        // announced with this content: one round trip per message instead of two.
+        let next: Job | undefined;
+        if (conn.pipelining && sent + 1 < eff.maxMessagesPerConnection && !this.#stopping) {
+          const candidate = q.take();
+          const signedNext = candidate ? this.#signedNow(candidate) : undefined;
+          if (candidate && signedNext !== undefined && q.peekMessageWait(eff.messageRate, this.#clock.now()) === 0) {
+            q.messageWait(eff.messageRate, this.#clock.now());
+            next = candidate;
+          } else if (candidate) {
+            q.unshift(candidate);
+          }
+        }
+        const nextEnvelope = next
+          ? { from: next.msg.mailFrom, to: next.msg.recipient, size: sizeOf(this.#signedNow(next)!) }
+          : undefined;
+        const result = await conn.send(job.msg.mailFrom, job.msg.recipient, raw, nextEnvelope);
         sent++;
+        if (next) {
+          // Still announced unless the connection went down with this message.
+          if (conn.announced) carried = next;
+          else q.unshift(next);
+        }
         const now = this.#clock.now();
         const triggered = result.ok ? [] : this.#observe(q, result, job.msg.tenantId);
         eff = triggered.length > 0 ? this.#effective(q, now) : eff;
         const ctx = this.#ctx(q, host!, address!, conn);
         this.#finish(job, attemptOutcome({ msg: job.msg, result, ctx, retry: eff.retry, now, bounceUntil: eff.bounceUntil }));
+        if (triggered.length > 0) await giveUpCarried(); // the rules may hold it now: decide afresh
         if (triggered.some((t) => t.action.kind === 'suspend-tenant')) {
           // The tenant's other messages for this site wait out the suspension.
           const until = this.#automation!.tenantSuspendedUntil(String(job.msg.tenantId), q.site) ?? now;
@@ -560,6 +604,11 @@ export class DeliveryLoop {
         }
       }
     } finally {
+      if (carried) {
+        // Stopping, suspended, or the connection's message limit: the announced message
+        // was not sent; it waits for another connection.
+        await giveUpCarried().catch(() => {});
+      }
       conn.close();
       this.#open.delete(conn);
     }
@@ -595,17 +644,23 @@ export class DeliveryLoop {
       const signer = lookup ? await lookup(domain) : undefined;
       // In pieces: the 100 KB body is written to the socket as is, not copied behind the signature.
       if (signer) return signer.signAsyncParts(raw, prefix);
-      return prefix ? Buffer.concat([Buffer.from(prefix, 'utf8'), raw]) : raw;
+      return prefix ? [Buffer.from(prefix, 'utf8'), raw] : raw;
     };
     const extra = this.#o.recipientHeaders?.(job.msg) ?? '';
     if (extra) {
       // This recipient's copy differs from its siblings': signed on its own, but the signer
       // hashes the shared body once (cached by the body Buffer) for all copies.
-      job.signed ??= sign(job.body.raw, extra);
+      job.signed ??= sign(job.body.raw, extra).then((v) => (job.signedNow = v));
       return job.signed;
     }
-    job.body.signed ??= sign(job.body.raw);
-    return job.body.signed;
+    const body = job.body;
+    body.signed ??= sign(body.raw).then((v) => (body.signedNow = v));
+    return body.signed;
+  }
+
+  /** The signed copy if signing has finished (undefined while it runs or when it failed). */
+  #signedNow(job: Job): Buffer | Buffer[] | undefined {
+    return job.signed ? job.signedNow : job.body.signedNow;
   }
 
   #finish(job: Job | undefined, o: AttemptOutcome): void {

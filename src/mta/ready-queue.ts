@@ -12,6 +12,8 @@ export interface Body {
   refs: number;
   /** the DKIM-signed bytes (as pieces, see DkimSigner.signAsyncParts), computed once per body and shared by its recipients */
   signed?: Promise<Buffer | Buffer[]>;
+  /** the same, once signing has finished (announcing a message needs its size now) */
+  signedNow?: Buffer | Buffer[];
 }
 
 export interface Job {
@@ -20,6 +22,7 @@ export interface Job {
   queue: ReadyQueue;
   /** the signed bytes of this recipient's copy, when it carries headers of its own */
   signed?: Promise<Buffer | Buffer[]>;
+  signedNow?: Buffer | Buffer[];
 }
 
 export class ReadyQueue {

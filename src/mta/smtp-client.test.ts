@@ -269,3 +269,58 @@ test('the reply to the final dot gets the long data timeout, not the command tim
     await peer.close();
   }
 });
+
+test('the next message is announced with this content: its MAIL/RCPT/DATA leave in the same write', async () => {
+  const peer = await startRawPeer();
+  const conn = await connected(peer.port);
+  try {
+    const second = Buffer.from('From: a@example.test\r\nSubject: y\r\n\r\nsecond\r\n');
+    const r1 = await conn.send('a@example.test', 'one@example.org', MSG, { from: 'a@example.test', to: 'two@example.org', size: second.length });
+    assert.equal(r1.ok, true);
+    assert.deepEqual(conn.announced, { from: 'a@example.test', to: 'two@example.org', size: second.length });
+    const r2 = await conn.send('a@example.test', 'two@example.org', second);
+    assert.equal(r2.ok, true);
+    const s = peer.sessions[0]!;
+    assert.deepEqual(s.contents, ['From: a@example.test\r\nSubject: x\r\n\r\nbody', 'From: a@example.test\r\nSubject: y\r\n\r\nsecond']);
+    // The first content's end and the second envelope arrive together.
+    assert.ok(s.chunks.some((c) => c.toString().includes(`body\r\n.\r\nMAIL FROM:<a@example.test> SIZE=${second.length}`)), 'one write for content and next envelope');
+    assert.equal(s.lines.filter((l) => l.startsWith('MAIL')).length, 2, 'the second MAIL was not sent twice');
+  } finally {
+    conn.close();
+    await peer.close();
+  }
+});
+
+test('an announced message given up after the server accepted its DATA is never delivered: the connection is dropped', async () => {
+  const peer = await startRawPeer();
+  const conn = await connected(peer.port);
+  try {
+    const r1 = await conn.send('a@example.test', 'one@example.org', MSG, { from: 'a@example.test', to: 'two@example.org', size: 10 });
+    assert.equal(r1.ok, true);
+    await conn.abandonAnnounced();
+    assert.equal(conn.closed, true);
+    assert.equal(conn.announced, undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(peer.sessions[0]!.contents.length, 1, 'only the first message');
+  } finally {
+    conn.close();
+    await peer.close();
+  }
+});
+
+test('an announced message the server refused at RCPT is reset, and the session goes on', async () => {
+  const peer = await startRawPeer({ onCommand: (line) => (line.includes('gone@') ? ['550 5.1.1 no such user'] : line === 'DATA' ? ['354 go'] : ['250 ok']) });
+  const conn = await connected(peer.port);
+  try {
+    await conn.send('a@example.test', 'one@example.org', MSG, { from: 'a@example.test', to: 'gone@example.org', size: MSG.length });
+    const r = await conn.send('a@example.test', 'gone@example.org', MSG);
+    assert.ok(!r.ok && 'reply' in r && r.reply.code === 550 && r.command === 'RCPT TO' && !r.closed);
+    const r3 = await conn.send('a@example.test', 'three@example.org', MSG);
+    assert.equal(r3.ok, true);
+    assert.equal(peer.sessions[0]!.contents.length, 3, 'the refused one was ended with an empty content (DATA was accepted), then reset');
+    assert.equal(peer.sessions[0]!.contents[1], '');
+  } finally {
+    conn.close();
+    await peer.close();
+  }
+});

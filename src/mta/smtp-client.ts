@@ -84,9 +84,18 @@ function refused(r: RawReply, command: string, closed = false): SmtpResult {
   return { ok: false, reply: toReply(r), command, closed: closed || r.code === 421 };
 }
 
+/** The envelope of a message announced ahead of its turn (see send's `next`). */
+export interface Envelope {
+  from: string;
+  to: string;
+  size: number;
+}
+
 export class OutboundConnection {
   readonly opts: ConnectOptions;
   sent = 0;
+  /** MAIL/RCPT/DATA already written for the next message, replies not read yet */
+  #announced: Envelope | undefined;
   #socket: Socket | undefined;
   #reader = new ReplyReader();
   #caps = new Map<string, string>();
@@ -108,6 +117,59 @@ export class OutboundConnection {
 
   tlsInfo(): TlsInfo | undefined {
     return this.#tls;
+  }
+
+  /** Whether the server takes pipelined commands (and so announcements of the next message). */
+  get pipelining(): boolean {
+    return this.#caps.has('PIPELINING');
+  }
+
+  /** The message announced with the last content, if its transaction is still open. */
+  get announced(): Envelope | undefined {
+    return this.#announced;
+  }
+
+  /** MAIL/RCPT/DATA for an envelope, or the refusal when the server cannot take it. */
+  #commands(from: string, to: string, size: number): string[] | SmtpResult {
+    let params = '';
+    if (this.#caps.has('SIZE')) params += ` SIZE=${size}`;
+    if (this.#caps.has('8BITMIME')) params += ' BODY=8BITMIME';
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+    if (/[^\x00-\x7f]/.test(from + to)) {
+      if (!this.#caps.has('SMTPUTF8')) {
+        // RFC 6531 §3.2: an internationalized address must not go to a server without SMTPUTF8.
+        const text = `553 5.6.7 ${this.opts.hostName} does not support SMTPUTF8, needed for <${to}>`;
+        return { ok: false, reply: { code: 553, enhanced: '5.6.7', text }, command: 'MAIL FROM', closed: false };
+      }
+      params += ' SMTPUTF8';
+    }
+    return [`MAIL FROM:<${from}>${params}`, `RCPT TO:<${to}>`, 'DATA'];
+  }
+
+  /**
+   * Gives up the announced message: its replies are read and the transaction reset. A DATA
+   * the server already accepted cannot be ended without delivering something, so then the
+   * connection is dropped instead (the server discards a transaction cut off mid-DATA).
+   */
+  async abandonAnnounced(): Promise<void> {
+    if (!this.#announced) return;
+    this.#announced = undefined;
+    let last: RawReply | undefined;
+    for (let i = 0; i < 3; i++) {
+      const r = await this.#reader.next();
+      if (isFailure(r)) return;
+      if (r.code === 421) {
+        this.close();
+        return;
+      }
+      last = r;
+    }
+    if (last?.code === 354) {
+      this.abort('transaction given up after DATA');
+      return;
+    }
+    const r = await this.#command('RSET');
+    if (isFailure(r) || r.code !== 250) this.close();
   }
 
   /** Resolves with undefined once greeted (and upgraded to TLS when offered/required), else with the failure. */
@@ -140,11 +202,23 @@ export class OutboundConnection {
     return again ? this.#fail(again) : undefined;
   }
 
-  /** `raw`: the message, or its pieces in order (written one after another, never concatenated). */
-  async send(from: string, to: string, raw: Buffer | readonly Buffer[]): Promise<SmtpResult> {
+  /**
+   * `raw`: the message, or its pieces in order (written one after another, never
+   * concatenated). `next`: the envelope of the message that will follow on this connection;
+   * with PIPELINING its MAIL/RCPT/DATA go out in the same write as this content (RFC 2920
+   * §3.1 allows content first in a group), so the next send starts with its replies already
+   * on the way: one round trip per message. A caller that then does not send it must call
+   * abandonAnnounced().
+   */
+  async send(from: string, to: string, raw: Buffer | readonly Buffer[], next?: Envelope): Promise<SmtpResult> {
     this.sent++;
     if (this.closed) return fromFailure(this.#reader.failed ?? { code: 0, kind: 'closed', text: 'connection closed' });
-    if (this.#reader.pending > 0) {
+    const ann = this.#announced;
+    if (ann && (ann.from !== from || ann.to !== to)) await this.abandonAnnounced();
+    if (this.closed) return fromFailure(this.#reader.failed ?? { code: 0, kind: 'closed', text: 'connection closed' });
+    const announced = this.#announced !== undefined;
+    this.#announced = undefined;
+    if (!announced && this.#reader.pending > 0) {
       // Something arrived unasked while idle: a 421 shutdown notice, or a confused peer.
       const r = await this.#reader.next();
       this.close();
@@ -152,26 +226,15 @@ export class OutboundConnection {
     }
     const pieces = Buffer.isBuffer(raw) ? [raw] : raw;
     const size = pieces.reduce((n, b) => n + b.length, 0);
-    let params = '';
-    if (this.#caps.has('SIZE')) params += ` SIZE=${size}`;
-    if (this.#caps.has('8BITMIME')) params += ' BODY=8BITMIME';
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
-    if (/[^\x00-\x7f]/.test(from + to)) {
-      if (!this.#caps.has('SMTPUTF8')) {
-        // RFC 6531 §3.2: an internationalized address must not go to a server without SMTPUTF8.
-        const text = `553 5.6.7 ${this.opts.hostName} does not support SMTPUTF8, needed for <${to}>`;
-        return { ok: false, reply: { code: 553, enhanced: '5.6.7', text }, command: 'MAIL FROM', closed: false };
-      }
-      params += ' SMTPUTF8';
-    }
-    const commands = [`MAIL FROM:<${from}>${params}`, `RCPT TO:<${to}>`, 'DATA'];
+    const commands = this.#commands(from, to, size);
+    if (!Array.isArray(commands)) return commands;
     const names = ['MAIL FROM', 'RCPT TO', 'DATA'];
     const replies: RawReply[] = [];
     const isBad = (r: RawReply, i: number) => (i < 2 ? r.code < 200 || r.code >= 300 : r.code !== 354);
     const pipelining = this.#caps.has('PIPELINING');
-    if (pipelining) this.#write(`${commands.join('\r\n')}\r\n`);
+    if (pipelining && !announced) this.#write(`${commands.join('\r\n')}\r\n`);
     for (let i = 0; i < 3; i++) {
-      const r = pipelining ? await this.#reader.next() : await this.#command(commands[i]!);
+      const r = pipelining || announced ? await this.#reader.next() : await this.#command(commands[i]!);
       if (isFailure(r)) {
         // A refusal that came before the connection dropped (a 421, typically) is the news.
         const j = replies.findIndex(isBad);
@@ -186,10 +249,18 @@ export class OutboundConnection {
     if (bad >= 0) return this.#abandon(refused(replies[bad]!, names[bad]!), replies[2]);
     const enc = new DataEncoder();
     const socket = this.#socket!;
-    // One writev for the whole content: no copy of the body, no write per piece.
+    // One writev for the whole content (no copy of the body, no write per piece), and the
+    // next message's envelope with it.
     socket.cork();
     for (const p of pieces) socket.write(enc.encode(p));
     socket.write(enc.end());
+    if (next && pipelining) {
+      const following = this.#commands(next.from, next.to, next.size);
+      if (Array.isArray(following)) {
+        this.#write(`${following.join('\r\n')}\r\n`);
+        this.#announced = next;
+      }
+    }
     socket.uncork();
     socket.setTimeout(this.opts.dataTimeoutMs ?? 600_000);
     const done = await this.#reader.next();
@@ -204,12 +275,18 @@ export class OutboundConnection {
   /** Ends the connection now, whatever it is doing: a send under way returns connection-reset. */
   abort(reason: string): void {
     this.#closed = true;
+    this.#announced = undefined;
     this.#reader.fail({ code: 0, kind: 'closed', text: reason });
     this.#socket?.destroy();
   }
 
   close(): void {
     if (this.#closed) return;
+    if (this.#announced) {
+      // A QUIT now could land inside an accepted DATA and become content: just hang up.
+      this.abort('closed with a transaction announced');
+      return;
+    }
     this.#closed = true;
     const socket = this.#socket;
     if (!socket || socket.destroyed) return;
@@ -351,6 +428,7 @@ export class OutboundConnection {
 
   #fail(r: SmtpResult): SmtpResult {
     this.#closed = true;
+    this.#announced = undefined;
     const socket = this.#socket;
     if (socket && !socket.destroyed) {
       if (this.#reader.failed === undefined && socket.writable) socket.end('QUIT\r\n');

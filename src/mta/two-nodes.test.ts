@@ -28,7 +28,9 @@ test('two nodes share a PostgreSQL queue without delivering anything twice', asy
     await Promise.all(loops.map((l) => l.start()));
     const end = Date.now() + 30_000;
     while (rx.messages.length < 400 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 300));
+    // The receiver has a message before its sender has read the final reply and counted it.
+    const counted = Date.now() + 5000;
+    while (loops[0].stats.sent + loops[1].stats.sent < 400 && Date.now() < counted) await new Promise((r) => setTimeout(r, 20));
     const seen = new Map<string, number>();
     for (const m of rx.messages) seen.set(m.to[0], (seen.get(m.to[0]) ?? 0) + 1);
     assert.equal(seen.size, 400);

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { relaisJson, spawnRelais } from '../../test/support/relais-child.ts';
+import { childEnv, relaisJson, spawnRelais } from '../../test/support/relais-child.ts';
 
 export interface RelaisProcess {
   child: ChildProcess;
@@ -18,21 +18,10 @@ export interface RelaisProcess {
   stop(): Promise<void>;
 }
 
-export const relaisCli = relaisJson;
-
 export async function startRelaisProcess(extraEnv: (tenantId: number) => Record<string, string> = () => ({})): Promise<RelaisProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'relais-bench-'));
-  const base: Record<string, string> = {
-    RELAIS_DATA_DIR: dataDir,
-    // benchmarks send from example domains: no DNS to verify them against
-    RELAIS_REQUIRE_VERIFIED_DOMAINS: 'false',
-    RELAIS_HTTP_PORT: '0',
-    RELAIS_SMTP_PORT: '0',
-    RELAIS_SMTPS_PORT: '0',
-    RELAIS_MX_PORT: '0',
-    RELAIS_LOG_LEVEL: 'silent',
-  };
-  const created = relaisCli(base, 'tenant', 'create', 'Bench', '--key');
+  const base = childEnv(dataDir);
+  const created = relaisJson(base, 'tenant', 'create', 'Bench', '--key');
   const env = { ...base, ...extraEnv(created.tenant.id) };
   const { child, banner } = await spawnRelais(env, { nodeFlags: process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [], stderr: 'inherit' });
   return {

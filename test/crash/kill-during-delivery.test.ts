@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startReceiver } from '../../src/mta/testing/receiver.ts';
-import { relaisJson, spawnRelais } from '../support/relais-child.ts';
+import { childEnv, relaisJson, spawnRelais } from '../support/relais-child.ts';
 
 async function startRelaisHere(env: Record<string, string>) {
   const { child, banner } = await spawnRelais(env);
@@ -25,17 +25,7 @@ test('kill -9 while a node delivers what it accepts: after a restart every ackno
   // A receiver slow enough that many messages are in flight or waiting at the kill.
   const rx = await startReceiver({ dataDelayMs: 15 });
   const dataDir = mkdtempSync(join(tmpdir(), 'relais-crash-mta-'));
-  const env = {
-    RELAIS_DATA_DIR: dataDir,
-    RELAIS_REQUIRE_VERIFIED_DOMAINS: 'false',
-    RELAIS_HTTP_PORT: '0',
-    RELAIS_SMTP_PORT: '0',
-    RELAIS_SMTPS_PORT: '0',
-    RELAIS_MX_PORT: '0',
-    RELAIS_ROLES: 'api,mta',
-    RELAIS_LOG_LEVEL: 'silent',
-    RELAIS_ROUTES: `example.net=127.0.0.1:${rx.port}`,
-  };
+  const env = childEnv(dataDir, { RELAIS_ROLES: 'api,mta', RELAIS_ROUTES: `example.net=127.0.0.1:${rx.port}` });
   let second: ChildProcess | undefined;
   try {
     const created = relaisJson(env, 'tenant', 'create', 'Crash Test', '--key');

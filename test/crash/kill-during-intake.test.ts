@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore } from '../../src/store/database.ts';
-import { relaisJson, spawnRelais } from '../support/relais-child.ts';
+import { childEnv, relaisJson, spawnRelais } from '../support/relais-child.ts';
 
 
 
 test('kill -9 during an HTTP load: every acknowledged message is spooled exactly once', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'relais-crash-'));
-  const env = { RELAIS_DATA_DIR: dataDir, RELAIS_REQUIRE_VERIFIED_DOMAINS: 'false', RELAIS_HTTP_PORT: '0', RELAIS_SMTP_PORT: '0', RELAIS_SMTPS_PORT: '0', RELAIS_MX_PORT: '0', RELAIS_ROLES: 'api', RELAIS_LOG_LEVEL: 'silent' };
+  const env = childEnv(dataDir, { RELAIS_ROLES: 'api' });
   try {
     const created = relaisJson(env, 'tenant', 'create', 'Crash Test', '--key');
     const auth = `Basic ${Buffer.from(`${created.key.id}:${created.key.secret}`).toString('base64')}`;

@@ -5,6 +5,23 @@ import { join } from 'node:path';
 
 const cli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 
+/**
+ * Environment for a throwaway node in `dataDir`: ephemeral ports, quiet logs, unverified
+ * sending domains allowed (tests and benchmarks send from example domains), plus `extra`.
+ */
+export function childEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    RELAIS_DATA_DIR: dataDir,
+    RELAIS_REQUIRE_VERIFIED_DOMAINS: 'false',
+    RELAIS_HTTP_PORT: '0',
+    RELAIS_SMTP_PORT: '0',
+    RELAIS_SMTPS_PORT: '0',
+    RELAIS_MX_PORT: '0',
+    RELAIS_LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}
+
 /** Runs `relais ARGS --json` and returns its last JSON line; throws with stderr when it fails. */
 export function relaisJson(env: Record<string, string>, ...args: string[]): any {
   const r = spawnSync(process.execPath, [cli, ...args, '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });

@@ -8,6 +8,7 @@ import type { DkimSigner } from '../auth/dkim-signer.ts';
 import type { Resolver } from '../dns/resolver.ts';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../store/database.ts';
+import { writerThreadFor } from '../store/spool-writer.ts';
 import { loadTopology } from '../store/egress-repo.ts';
 import type { BodiesTable, EventsTable, MessagesTable } from '../store/schema.ts';
 import { type AttemptOutcome, claimDue, loadBodies, type QueuedMessage, releaseOwned, releaseRows, renewLeases, toQueued } from '../store/queue-repo.ts';
@@ -118,7 +119,7 @@ export class DeliveryLoop {
     this.#configRoutes = (o.routes ?? []).map(parseRouteSetting);
     this.#dest = new DestinationResolver({ resolver: o.resolver, routes: this.#configRoutes, mxPort: o.mxPort, mtaSts: o.mtaSts ?? undefined });
     this.#q = o.store;
-    this.#writer = new OutcomeWriter(() => this.#q);
+    this.#writer = new OutcomeWriter(() => this.#q, { thread: () => writerThreadFor(this.#o.store) });
     this.#automation = o.automation === null ? undefined : (o.automation ?? new AutomationEngine(BUILTIN_AUTOMATION, this.#clock));
   }
 

@@ -1,7 +1,10 @@
 // Group commit for delivery outcomes: attempts finishing within a few milliseconds share one
-// transaction, so recording a delivery does not cost a disk flush per message.
+// transaction, so recording a delivery does not cost a disk flush per message. On SQLite
+// the commit runs on the spool's writer thread when there is one (it shares the spool's
+// fsyncs, and the event loop never blocks on the disk or the write lock).
 import type { Store } from '../store/database.ts';
 import { type AttemptOutcome, applyOutcomes } from '../store/queue-repo.ts';
+import type { SpoolWriter } from '../store/spool-writer.ts';
 
 interface Pending {
   o: AttemptOutcome;
@@ -13,13 +16,16 @@ export class OutcomeWriter {
   readonly #store: () => Store;
   readonly #windowMs: number;
   readonly #maxBatch: number;
+  readonly #thread: () => SpoolWriter | undefined;
   #pending: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   commits = 0;
 
-  constructor(store: Store | (() => Store), opts: { windowMs?: number; maxBatch?: number } = {}) {
+  /** `thread`: the spool's writer thread to commit through, when there is one */
+  constructor(store: Store | (() => Store), opts: { windowMs?: number; maxBatch?: number; thread?: () => SpoolWriter | undefined } = {}) {
     this.#store = typeof store === 'function' ? store : () => store;
+    this.#thread = opts.thread ?? (() => undefined);
     this.#windowMs = opts.windowMs ?? 10;
     this.#maxBatch = opts.maxBatch ?? 1000;
   }
@@ -45,7 +51,10 @@ export class OutcomeWriter {
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0, this.#maxBatch);
       try {
-        await applyOutcomes(this.#store(), batch.map((b) => b.o), Date.now());
+        const outcomes = batch.map((b) => b.o);
+        const thread = this.#thread();
+        if (thread) await thread.applyOutcomes(outcomes, Date.now());
+        else await applyOutcomes(this.#store(), outcomes, Date.now());
         this.commits++;
         for (const b of batch) b.resolve();
       } catch (e) {

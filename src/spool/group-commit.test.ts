@@ -40,3 +40,31 @@ test('a commit that throws: each item is retried on its own', async () => {
   const r = await Promise.allSettled([g.write(1), g.write(2), g.write(3)]);
   assert.deepEqual(r.map((x) => x.status), ['fulfilled', 'rejected', 'fulfilled']);
 });
+
+test('overlap: a commit starts while an earlier one still runs (a committer that queues by itself)', async () => {
+  for (const overlap of [false, true]) {
+    const started: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const g = new GroupCommitter<number>({
+      windowMs: 1,
+      overlap,
+      commit: async (items) => {
+        started.push(items);
+        if (items.includes(1)) await gate;
+        return undefined;
+      },
+    });
+    const first = g.write(1);
+    await new Promise((r) => setTimeout(r, 20));
+    const second = g.write(2);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(started, overlap ? [[1], [2]] : [[1]], overlap ? 'the second commit did not wait' : 'the second commit waits for the first');
+    release();
+    await Promise.all([first, second]);
+    await g.close();
+    assert.deepEqual(started, [[1], [2]]);
+  }
+});

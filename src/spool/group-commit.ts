@@ -11,12 +11,19 @@ export interface GroupCommitOptions<W> {
   commit: (items: W[]) => Promise<(unknown | undefined)[] | undefined>;
   windowMs: number;
   maxItems?: number;
+  /**
+   * Let a commit start while earlier ones are still running. For a committer that queues
+   * and merges on its own (the SQLite writer thread takes everything that arrived during
+   * its previous transaction into the next): waiting here would only add latency.
+   */
+  overlap?: boolean;
 }
 
 export class GroupCommitter<W> {
   private pending: { item: W; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly opts: GroupCommitOptions<W>;
   commits = 0;
   items = 0;
@@ -38,7 +45,13 @@ export class GroupCommitter<W> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.running = this.running.then(() => this.flush());
+      if (!this.opts.overlap) {
+        this.running = this.running.then(() => this.flush());
+        return;
+      }
+      const f = this.flush();
+      this.inFlight.add(f);
+      void f.finally(() => this.inFlight.delete(f));
     }, ms);
   }
 
@@ -82,6 +95,7 @@ export class GroupCommitter<W> {
       this.timer = null;
     }
     await this.running;
+    await Promise.all(this.inFlight);
     await this.flush();
   }
 }

@@ -25,7 +25,11 @@ export class Spool {
   constructor(store: Store, windowMs: number) {
     this.store = store;
     this.writer = createSpoolWriter(store);
-    this.committer = new GroupCommitter<SpoolBatch>({ commit: (items) => this.writer.write(items, { keepBodies: this.handoff !== null }), windowMs });
+    this.committer = new GroupCommitter<SpoolBatch>({
+      commit: (items) => this.writer.write(items, { keepBodies: this.handoff !== null }),
+      windowMs,
+      overlap: this.writer.merges === true,
+    });
   }
 
   async write(batch: SpoolBatch): Promise<void> {

@@ -52,6 +52,30 @@ testEachDialect('queue: outcomes and events in one write; release puts rows back
   assert.equal((await claimDue(store, { owner: 'n1', now: now + 5000, leaseMs: 1000, limit: 10 })).length, 1);
 });
 
+testEachDialect('queue: a body goes once none of its recipients waits any more', async (store) => {
+  const t = await createTenant(store, 'Acme');
+  const now = Date.now();
+  await enqueue(store, { tenantId: t.id, recipients: ['a@x.test', 'b@x.test'], now });
+  await enqueue(store, { tenantId: t.id, recipients: ['c@x.test'], now });
+  const c = await claimDue(store, { owner: 'n1', now, leaseMs: 60_000, limit: 10 });
+  const bodies = async () => (await store.db.selectFrom('bodies').select('id').orderBy('id').execute()).map((r) => Number(r.id));
+  const [first, second] = await bodies();
+  const [a, b, lone] = [...c].sort((x, y) => Number(x.id) - Number(y.id));
+  await applyOutcomes(store, [
+    { id: a.id, status: 'sent', attempts: 1, lastReply: '250 ok', egressIp: null },
+    { id: b.id, status: 'deferred', attempts: 1, nextAttemptAt: now + 600_000, lastReply: '450 later', egressIp: null },
+    { id: lone.id, status: 'deferred', attempts: 1, nextAttemptAt: now + 600_000, lastReply: '450 later', egressIp: null },
+  ], now);
+  assert.deepEqual(await bodies(), [first, second], 'every body still has a recipient waiting');
+  await applyOutcomes(store, [
+    { id: b.id, status: 'bounced', attempts: 2, lastReply: '550 5.1.1 no', egressIp: null },
+    { id: lone.id, status: 'deferred', attempts: 2, nextAttemptAt: now + 900_000, lastReply: '450 later', egressIp: null },
+  ], now);
+  assert.deepEqual(await bodies(), [second], 'both recipients of the first body are done');
+  await applyOutcomes(store, [{ id: lone.id, status: 'expired', attempts: 3, lastReply: 'too old', egressIp: null }], now);
+  assert.deepEqual(await bodies(), []);
+});
+
 testEachDialect('queue: scheduled queues per tenant, campaign and domain, largest first', async (store) => {
   const t = await createTenant(store, 'Acme');
   const now = Date.now();

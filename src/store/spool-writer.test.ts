@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
+import { enqueueBatch } from '../mta/testing/enqueue.ts';
 import { openStore, type Store } from './database.ts';
 import { migrate } from './migrate.ts';
 import type { SpoolBatch } from './spool-repo.ts';
@@ -90,6 +92,48 @@ test('a writer thread that dies fails what it held, and the next write gets a fr
     assert.equal(await stored(903), 'after the crash');
     assert.equal(await stored(901), 'before the crash');
   } finally {
+    await w.close();
+  }
+});
+
+test('outcomes go through the writer thread; writes sent together are each answered on their own', async () => {
+  const now = Date.now();
+  const spooled = enqueueBatch({ tenantId, recipients: ['a@x.test', 'b@x.test'], now });
+  assert.deepEqual(await writer.write([spooled]), [undefined]);
+  const [a, b] = spooled.messages.map((m) => Number(m.id));
+  const before = await store.db.selectFrom('messages').select('id').execute();
+  // sent in one go: a spool write, the outcomes, a refused spool write (duplicate body id)
+  const later = enqueueBatch({ tenantId, recipients: ['c@x.test'], now });
+  const results = await Promise.allSettled([
+    writer.write([later]),
+    writer.applyOutcomes([
+      { id: a, status: 'sent', attempts: 1, lastReply: '250 ok', egressIp: '127.0.0.2' },
+      { id: b, status: 'deferred', attempts: 1, nextAttemptAt: now + 60_000, lastReply: '451 later', egressIp: '127.0.0.2' },
+    ], now),
+    writer.write([batch(Number(spooled.bodies[0]!.id), Buffer.from('same body id again'))]),
+  ]);
+  assert.equal(results[0].status, 'fulfilled');
+  assert.deepEqual((results[0] as PromiseFulfilledResult<unknown>).value, [undefined]);
+  assert.equal(results[1].status, 'fulfilled');
+  assert.match(String(((results[2] as PromiseFulfilledResult<(Error | undefined)[]>).value ?? [])[0]), /spool write failed/);
+  const rows = await store.db.selectFrom('messages').select(['id', 'status', 'last_reply']).where('id', 'in', [a, b]).orderBy('id').execute();
+  assert.deepEqual(rows.map((r) => [Number(r.id), r.status, r.last_reply]), [[a, 'sent', '250 ok'], [b, 'deferred', '451 later']]);
+  assert.equal((await store.db.selectFrom('messages').select('id').execute()).length, before.length + 1);
+  assert.ok(await stored(Number(spooled.bodies[0]!.id)), 'b still waits: the body stays');
+  await writer.applyOutcomes([{ id: b, status: 'bounced', attempts: 2, lastReply: '550 5.1.1 no', egressIp: null }], now);
+  assert.equal(await stored(Number(spooled.bodies[0]!.id)), undefined, 'nobody waits any more: the body is gone');
+});
+
+test('an outcome write the database refuses is an error for its caller', async () => {
+  const w = createSpoolWriter(store);
+  try {
+    // a trigger that fails every outcome update, as a full disk or a corrupt page would
+    await sql`create trigger refuse_outcomes before update on messages begin select raise(abort, 'disk says no'); end`.execute(store.db);
+    const spooled = enqueueBatch({ tenantId, recipients: ['d@x.test'], now: Date.now() });
+    assert.deepEqual(await w.write([spooled]), [undefined]);
+    await assert.rejects(w.applyOutcomes([{ id: Number(spooled.messages[0]!.id), status: 'sent', attempts: 1, lastReply: '250', egressIp: null }], Date.now()), /outcome write failed: disk says no/);
+  } finally {
+    await sql`drop trigger if exists refuse_outcomes`.execute(store.db);
     await w.close();
   }
 });

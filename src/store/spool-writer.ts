@@ -4,6 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Store } from './database.ts';
 import { checkpointerRunning, startCheckpointer } from './sqlite-checkpointer.ts';
+import { type AttemptOutcome, applyOutcomes, SQLITE_DONE_BODIES_SQL, SQLITE_OUTCOMES_SQL, sqliteOutcomeRows } from './queue-repo.ts';
+import type { WriterJob } from './sqlite-spool-worker.ts';
 import { type SpoolBatch, writeSpoolBatches } from './spool-repo.ts';
 
 export interface SpoolWriter {
@@ -14,7 +16,11 @@ export interface SpoolWriter {
    * fail its neighbours.
    */
   write(batches: SpoolBatch[], opts?: { keepBodies?: boolean }): Promise<(Error | undefined)[] | undefined>;
+  /** Delivery outcomes, written by the same thread as the spool (queue-repo's applyOutcomes). */
+  applyOutcomes(outcomes: AttemptOutcome[], now: number): Promise<void>;
   close(): Promise<void>;
+  /** true when writes sent while one is running are merged into the next transaction */
+  merges?: boolean;
   /** the writer thread, when there is one (diagnostics and tests) */
   thread?(): Worker | null;
 }
@@ -33,6 +39,16 @@ export function giveBodyToSpool(raw: Buffer): void {
   movable.add(raw.buffer);
 }
 
+// The writer thread of a store, while its spool is open: the delivery loop's outcome
+// writer sends its commits there too, so the event loop never waits for an fsync or for
+// the write lock the spool's commits hold.
+const threadWriters = new WeakMap<Store, SpoolWriter>();
+
+/** The store's SQLite writer thread, if a spool on it runs one. */
+export function writerThreadFor(store: Store): SpoolWriter | undefined {
+  return threadWriters.get(store);
+}
+
 export function createSpoolWriter(store: Store): SpoolWriter {
   if (store.dialect !== 'sqlite' || !store.file || store.file === ':memory:') {
     return {
@@ -40,6 +56,7 @@ export function createSpoolWriter(store: Store): SpoolWriter {
         await writeSpoolBatches(store, b);
         return undefined;
       },
+      applyOutcomes: (outcomes, now) => applyOutcomes(store, outcomes, now),
       close: async () => {},
     };
   }
@@ -56,7 +73,7 @@ export function createSpoolWriter(store: Store): SpoolWriter {
     offset: number;
     length: number;
   }
-  const waiting = new Map<number, { resolve: (r: (Error | undefined)[]) => void; reject: (e: Error) => void; moved?: Moved[] }>();
+  const waiting = new Map<number, { what: string; resolve: (r: (Error | undefined)[]) => void; reject: (e: Error) => void; moved?: Moved[] }>();
   // A writer thread that dies (out of memory, a crash in a native call) must not leave
   // later writes waiting forever: what it held is refused (the clients get 4xx/5xx and
   // retry), and the next write starts a fresh thread.
@@ -79,7 +96,8 @@ export function createSpoolWriter(store: Store): SpoolWriter {
           if (ab) mv.body.raw = Buffer.from(ab, mv.offset, mv.length);
         });
       }
-      entry?.resolve(m.errors.map((e) => (e === null ? undefined : new Error(`spool write failed: ${e}`))));
+      if (!entry) return;
+      entry.resolve(m.errors.map((e) => (e === null ? undefined : new Error(`${entry.what} write failed: ${e}`))));
     });
     w.on('error', (err: Error) => {
       if (worker === w) worker = null;
@@ -93,7 +111,16 @@ export function createSpoolWriter(store: Store): SpoolWriter {
     return w;
   };
   ensureWorker();
-  return {
+  const post = (job: WriterJob, transfer: ArrayBuffer[], moved?: Moved[]) =>
+    new Promise<(Error | undefined)[]>((resolve, reject) => {
+      const w = ensureWorker();
+      waiting.set(job.id, { what: job.kind === 'spool' ? 'spool' : 'outcome', resolve, reject, ...(moved ? { moved } : {}) });
+      w.ref();
+      w.postMessage(job, transfer);
+    }).finally(() => {
+      if (waiting.size === 0) worker?.unref();
+    });
+  const writer: SpoolWriter = {
     write(batches, opts = {}) {
       const transfer = new Set<ArrayBuffer>();
       // Every distinct buffer in body order: the writer thread hands them back in this order.
@@ -111,23 +138,25 @@ export function createSpoolWriter(store: Store): SpoolWriter {
           if (opts.keepBodies) moved.push({ body, buffer: order.get(buf)!, offset: raw.byteOffset, length: raw.byteLength });
         }
       }
-      const id = ++seq;
-      return new Promise<(Error | undefined)[]>((resolve, reject) => {
-        const w = ensureWorker();
-        waiting.set(id, { resolve, reject, ...(opts.keepBodies ? { moved } : {}) });
-        w.ref();
-        w.postMessage({ id, batches, giveBack: moved.length > 0 }, [...transfer]);
-      }).finally(() => {
-        if (waiting.size === 0) worker?.unref();
-      });
+      return post({ kind: 'spool', id: ++seq, batches, giveBack: moved.length > 0 }, [...transfer], opts.keepBodies ? moved : undefined);
     },
+    async applyOutcomes(outcomes, now) {
+      if (outcomes.length === 0) return;
+      const events = outcomes.flatMap((o) => (o.event ? [o.event] : []));
+      const [err] = await post({ kind: 'outcomes', id: ++seq, sql: [SQLITE_OUTCOMES_SQL, SQLITE_DONE_BODIES_SQL], now, rows: sqliteOutcomeRows(outcomes), events }, []);
+      if (err) throw err;
+    },
+    merges: true,
     thread: () => worker,
     async close() {
       closing = true;
+      if (threadWriters.get(store) === writer) threadWriters.delete(store);
       await worker?.terminate();
       await stopCheckpointer();
       // The store may outlive this writer (tests, tools): it checkpoints for itself again.
       if (!checkpointerRunning(file)) await sql`pragma wal_autocheckpoint=1000`.execute(store.db).catch(() => {});
     },
   };
+  threadWriters.set(store, writer);
+  return writer;
 }

@@ -1,36 +1,64 @@
-// Worker thread that performs the spool's SQLite commits. node:sqlite is synchronous, so a
-// commit (and its fsync) would otherwise stall the event loop that parses requests; here
-// it runs on the second core while the main thread goes on accepting mail.
+// Worker thread that performs the node's hot SQLite writes: spool commits (new mail) and
+// delivery outcomes. node:sqlite is synchronous, so a commit (and its fsync) would
+// otherwise stall the event loop that parses requests and drives SMTP connections; here
+// it runs on the second core. Every write reaching this thread while it was busy shares
+// the next transaction, so one fsync serves them all.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { EventsTable } from './schema.ts';
 import type { SpoolBatch } from './spool-repo.ts';
+
+/** What the main thread sends (spool-writer.ts). */
+export type WriterJob =
+  | { kind: 'spool'; id: number; batches: SpoolBatch[]; giveBack?: boolean }
+  | { kind: 'outcomes'; id: number; sql: string[]; now: number; rows: string; events: EventsTable[] };
 
 const db = new DatabaseSync(workerData.file as string);
 // Checkpoints are the checkpointer thread's job (sqlite-checkpointer.ts), not the commits'.
 db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=0;');
 
 const stmts = new Map<string, StatementSync>();
-function insert(table: string, rows: Record<string, unknown>[]): void {
-  if (rows.length === 0) return;
-  const cols = Object.keys(rows[0]);
-  const sql = `insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values (${cols.map(() => '?').join(', ')})`;
+function prepared(sql: string): StatementSync {
   let st = stmts.get(sql);
   if (!st) {
     st = db.prepare(sql);
     stmts.set(sql, st);
   }
+  return st;
+}
+
+function insert(table: string, rows: Record<string, unknown>[]): void {
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0]);
+  const st = prepared(`insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values (${cols.map(() => '?').join(', ')})`);
   for (const r of rows) st.run(...(cols.map((c) => r[c] ?? null) as never[]));
 }
 
-/** All the batches in one transaction: all durable, or (thrown) none. */
-function commit(batches: SpoolBatch[]): void {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    for (const b of batches) {
+/** One unit of work that succeeds or fails on its own: a spool batch, or a job's outcomes. */
+type Unit = () => void;
+
+function unitsOf(job: WriterJob): Unit[] {
+  if (job.kind === 'spool') {
+    return job.batches.map((b) => () => {
       insert('bodies', b.bodies as never);
       insert('messages', b.messages as never);
       insert('events', b.events as never);
-    }
+    });
+  }
+  return [
+    () => {
+      prepared(job.sql[0]).run(job.now, job.rows);
+      prepared(job.sql[1]).run(job.rows);
+      insert('events', job.events as never);
+    },
+  ];
+}
+
+/** All the units in one transaction: all durable, or (thrown) none. */
+function commit(units: Unit[]): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const u of units) u();
     db.exec('COMMIT');
   } catch (err) {
     db.exec('ROLLBACK');
@@ -38,29 +66,35 @@ function commit(batches: SpoolBatch[]): void {
   }
 }
 
-// The reply holds one entry per batch: null when durable, else why not. When the shared
-// transaction fails, each batch is retried here on its own (the bodies may have been moved
-// to this thread, so the caller could not resend them).
-parentPort!.on('message', (msg: { id: number; batches: SpoolBatch[]; giveBack?: boolean }) => {
-  let errors: (string | null)[];
+/**
+ * Commits the jobs together; returns, per job and unit, null when durable, else why not.
+ * When the shared transaction fails, each unit is retried on its own, so one bad batch
+ * does not fail its neighbours (the bodies may have been moved here: the caller could not
+ * resend them).
+ */
+function commitAll(jobs: WriterJob[]): (string | null)[][] {
+  const units = jobs.map(unitsOf);
   try {
-    commit(msg.batches);
-    errors = msg.batches.map(() => null);
+    commit(units.flat());
+    return units.map((us) => us.map(() => null));
   } catch (err) {
-    if (msg.batches.length === 1) errors = [(err as Error).message];
-    else {
-      errors = msg.batches.map((b) => {
+    if (units.length === 1 && units[0].length === 1) return [[(err as Error).message]];
+    return units.map((us) =>
+      us.map((u) => {
         try {
-          commit([b]);
+          commit([u]);
           return null;
         } catch (e) {
           return (e as Error).message;
         }
-      });
-    }
+      }),
+    );
   }
-  if (!msg.giveBack) {
-    parentPort!.postMessage({ id: msg.id, errors });
+}
+
+function reply(job: WriterJob, errors: (string | null)[]): void {
+  if (job.kind !== 'spool' || !job.giveBack) {
+    parentPort!.postMessage({ id: job.id, errors });
     return;
   }
   // The caller delivers these messages from memory: hand the moved bodies back, in the
@@ -68,7 +102,7 @@ parentPort!.on('message', (msg: { id: number; batches: SpoolBatch[]; giveBack?: 
   // caller only looks at the ones it moved.
   const back: ArrayBuffer[] = [];
   const seen = new Set<ArrayBufferLike>();
-  for (const b of msg.batches) {
+  for (const b of job.batches) {
     for (const body of b.bodies) {
       const buf = (body.raw as Uint8Array).buffer;
       if (!seen.has(buf)) {
@@ -77,5 +111,19 @@ parentPort!.on('message', (msg: { id: number; batches: SpoolBatch[]; giveBack?: 
       }
     }
   }
-  parentPort!.postMessage({ id: msg.id, errors, back }, back);
+  parentPort!.postMessage({ id: job.id, errors, back }, back);
+}
+
+// Take everything already waiting along with the first job: these are the writes that
+// arrived during the previous commit, and they share this one.
+const MAX_JOBS_PER_COMMIT = 256;
+parentPort!.on('message', (first: WriterJob) => {
+  const jobs = [first];
+  while (jobs.length < MAX_JOBS_PER_COMMIT) {
+    const next = receiveMessageOnPort(parentPort!);
+    if (!next) break;
+    jobs.push(next.message as WriterJob);
+  }
+  const errors = commitAll(jobs);
+  for (const [i, job] of jobs.entries()) reply(job, errors[i]);
 });

@@ -5,6 +5,7 @@
 import { createHash, createPrivateKey, type KeyObject, sign as cryptoSign } from 'node:crypto';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { ValidationError } from '../core/errors.ts';
+import { cleanLines } from '../core/line-ends.ts';
 import { fieldName, relaxedBodyParts, relaxedHeader, splitMessage } from './dkim-canon.ts';
 import type { DkimAlgorithm } from './dkim-keys.ts';
 import { isValidSelector } from './dkim-keys.ts';
@@ -57,9 +58,9 @@ export type DkimSigner = ((raw: Buffer, prefix?: string) => Buffer) & {
   signAsyncParts(raw: Buffer, prefix?: string): Promise<Buffer[]>;
 };
 
-function bodyHash(body: Buffer): string {
+function bodyHash(body: Buffer, crlfOnly = false): string {
   const h = createHash('sha256');
-  for (const part of relaxedBodyParts(body)) h.update(part);
+  for (const part of relaxedBodyParts(body, crlfOnly)) h.update(part);
   return h.digest('base64');
 }
 
@@ -120,7 +121,8 @@ export function createDkimSigner(keys: DkimSigningKey[], opts: DkimSignerOptions
     // Copies of one body for several recipients share its hash (bodies are never mutated).
     let bh = bodyHashes.get(base);
     if (bh === undefined) {
-      bh = bodyHash(split.body);
+      // cleanLines of the whole message is remembered: the DATA encoder reuses it.
+      bh = bodyHash(split.body, cleanLines(base));
       bodyHashes.set(base, bh);
     }
     const byName = new Map<string, string[]>();

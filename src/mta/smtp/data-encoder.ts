@@ -7,6 +7,8 @@
 // chunk that needs a change goes through the byte loop. Chunks may split lines anywhere:
 // the encoder remembers the last byte it saw.
 
+import { cleanLines } from '../../core/line-ends.ts';
+
 const DOT = 0x2e;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -18,14 +20,14 @@ export function passesUnchanged(chunk: Buffer, lastByte: number | false): boolea
   const first = chunk[0];
   if (lastByte === CR && first !== LF) return false; // bare CR across chunks
   if (first === DOT && (lastByte === false || lastByte === LF)) return false; // leading dot
-  for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) {
-    if ((i > 0 ? chunk[i - 1] : lastByte) !== CR) return false; // bare LF
-    if (i + 1 < len && chunk[i + 1] === DOT) return false; // dot at a line start
+  if (first === LF) {
+    // the second half of a CRLF split across chunks
+    if (lastByte !== CR || (len > 1 && chunk[1] === DOT)) return false;
+    return cleanLines(chunk.subarray(1));
   }
-  for (let j = chunk.indexOf(CR); j !== -1; j = chunk.indexOf(CR, j + 1)) {
-    if (j + 1 < len && chunk[j + 1] !== LF) return false;
-  }
-  return true;
+  // Inside the chunk: CRLF line ends only, no dot after a line end (one scan, remembered
+  // per buffer: the DKIM signer has usually asked already).
+  return cleanLines(chunk);
 }
 
 const INSERT_CR = Buffer.from('\r');

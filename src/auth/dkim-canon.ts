@@ -14,8 +14,10 @@ export function splitMessage(raw: Buffer): SplitMessage {
   let end = -1;
   let sep = 0;
   const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
-  const lfcrlf = raw.indexOf('\n\r\n');
+  // the bare-LF forms count only before the CRLF one: no need to scan the whole body for them
+  const head = crlf >= 0 ? raw.subarray(0, crlf + 3) : raw;
+  const lf = head.indexOf('\n\n');
+  const lfcrlf = head.indexOf('\n\r\n');
   for (const [pos, len] of [
     [crlf, 4],
     [lf, 2],
@@ -26,10 +28,10 @@ export function splitMessage(raw: Buffer): SplitMessage {
       sep = len;
     }
   }
-  const head = (end < 0 ? raw : raw.subarray(0, end)).toString('latin1');
+  const headText = (end < 0 ? raw : raw.subarray(0, end)).toString('latin1');
   const body = end < 0 ? Buffer.alloc(0) : raw.subarray(end + sep);
   const fields: string[] = [];
-  for (const line of head.split(/\r?\n/)) {
+  for (const line of headText.split(/\r?\n/)) {
     if ((line.startsWith(' ') || line.startsWith('\t')) && fields.length > 0) fields[fields.length - 1] += `\r\n${line}`;
     else if (line.length > 0) fields.push(line);
   }

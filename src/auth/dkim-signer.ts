@@ -6,7 +6,8 @@ import { createHash, createPrivateKey, type KeyObject, sign as cryptoSign } from
 import { type Clock, systemClock } from '../core/clock.ts';
 import { ValidationError } from '../core/errors.ts';
 import { cleanLines } from '../core/line-ends.ts';
-import { fieldName, relaxedBodyParts, relaxedHeader, splitMessage } from './dkim-canon.ts';
+import { knownBodyHash, relaxedBodyHash } from './body-facts.ts';
+import { fieldName, relaxedHeader, splitMessage } from './dkim-canon.ts';
 import type { DkimAlgorithm } from './dkim-keys.ts';
 import { isValidSelector } from './dkim-keys.ts';
 
@@ -58,11 +59,6 @@ export type DkimSigner = ((raw: Buffer, prefix?: string) => Buffer) & {
   signAsyncParts(raw: Buffer, prefix?: string): Promise<Buffer[]>;
 };
 
-function bodyHash(body: Buffer, crlfOnly = false): string {
-  const h = createHash('sha256');
-  for (const part of relaxedBodyParts(body, crlfOnly)) h.update(part);
-  return h.digest('base64');
-}
 
 interface PreparedKey {
   key: DkimSigningKey;
@@ -121,8 +117,9 @@ export function createDkimSigner(keys: DkimSigningKey[], opts: DkimSignerOptions
     // Copies of one body for several recipients share its hash (bodies are never mutated).
     let bh = bodyHashes.get(base);
     if (bh === undefined) {
-      // cleanLines of the whole message is remembered: the DATA encoder reuses it.
-      bh = bodyHash(split.body, cleanLines(base));
+      // Learnt at intake for mail delivered from memory; else computed here. cleanLines of
+      // the whole message is remembered: the DATA encoder reuses it.
+      bh = knownBodyHash(base, split.body.length) ?? relaxedBodyHash(split.body, cleanLines(base));
       bodyHashes.set(base, bh);
     }
     const byName = new Map<string, string[]>();

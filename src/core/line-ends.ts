@@ -25,3 +25,8 @@ export function cleanLines(buf: Buffer): boolean {
   if (buf.length >= REMEMBER_FROM) known.set(buf, clean);
   return clean;
 }
+
+/** Records what another scan of the same bytes found (see auth/body-facts.ts). */
+export function rememberCleanLines(buf: Buffer, clean: boolean): void {
+  known.set(buf, clean);
+}

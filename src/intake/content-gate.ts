@@ -2,6 +2,7 @@
 // applies the tenant's threshold for its stream. Blocked: the message is refused with the
 // top hits; warned: it goes, and the warning is kept on its reception event.
 import { createHash } from 'node:crypto';
+import { bodyFacts } from '../auth/body-facts.ts';
 import { checkContent, contentGateDecision } from '../content/index.ts';
 import type { ContentInput } from '../content/types.ts';
 import { getContentThresholds } from '../store/tenants-repo.ts';
@@ -95,8 +96,12 @@ function cacheKey(d: Draft, input: ContentInput): string {
   const h = createHash('sha256').update(d.stream);
   if ('raw' in input && input.raw) {
     const raw = input.raw as Buffer;
-    const { header, bodyStart } = identityNormalised(raw);
-    h.update(`\0${raw.length}\0`).update(header, 'latin1').update('\0').update(raw.subarray(bodyStart));
+    const { header } = identityNormalised(raw);
+    // The body enters the key as its DKIM body hash (relaxed canonical form: bodies that
+    // differ only in runs of spaces or trailing blank lines share a report). The signer
+    // reuses that hash at delivery, so the body is hashed once in all.
+    d.bodyFacts ??= bodyFacts(raw);
+    h.update(`\0${raw.length}\0`).update(header, 'latin1').update('\0').update(d.bodyFacts.bh).update(`\0${d.bodyFacts.bodyLength}`);
   } else h.update(JSON.stringify(input));
   return h.digest('base64');
 }

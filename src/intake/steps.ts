@@ -2,6 +2,7 @@
 // Draft; a step refuses a message by throwing IntakeRejection. DKIM signing happens at
 // delivery (mta/prepare-message.ts): the per-recipient List-Unsubscribe header must be
 // signed too, and queued mail then follows a key rotation.
+import { attachBodyFacts } from '../auth/body-facts.ts';
 import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import { uuid as newUuid, nextId } from '../core/ids.ts';
 import { encodeVerp } from '../feedback/verp.ts';
@@ -174,7 +175,9 @@ const spoolStep: IntakeStep = {
           : eventRecord({ ...base, type: 'reception', data: { source: d.source, stream: d.stream, customId: d.options.customId || undefined, campaign: d.options.customCampaign, warnings: d.warnings.length ? d.warnings : undefined } }),
       );
     }
-    d.batch = { bodies: [{ id: bodyId, tenant_id: d.tenantId, raw: d.raw, size: d.raw.length, created_at: now }], messages, events };
+    const body = { id: bodyId, tenant_id: d.tenantId, raw: d.raw, size: d.raw.length, created_at: now };
+    if (d.bodyFacts) attachBodyFacts(body, d.bodyFacts);
+    d.batch = { bodies: [body], messages, events };
   },
 };
 

@@ -1,3 +1,4 @@
+import type { BodyFacts } from '../auth/body-facts.ts';
 // What flows through the intake pipeline: one Draft per message, filled in step by step.
 import type { Config } from '../core/config.ts';
 import type { Stream } from '../core/events.ts';
@@ -39,6 +40,8 @@ export interface Draft {
    */
   returnPathDomain?: string;
   warnings: string[];
+  /** raw's DKIM body hash and line facts, when a step computed them (content-gate) */
+  bodyFacts?: BodyFacts;
   /** filled by the spool step */
   batch?: SpoolBatch;
 }

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { freshSqlite, PG_SKIP_REASON, PG_URL } from '../../test/support/stores.ts';
 import { startTestNode, submissionTransport } from '../../test/support/node.ts';
+import { attachedBodyFacts, bodyFacts, knownBodyHash } from '../auth/body-facts.ts';
 import { MemoryResolver } from '../dns/memory-resolver.ts';
+import type { SpoolBatch } from '../store/spool-repo.ts';
 import { createTenant } from '../store/tenants-repo.ts';
 import { DeliveryLoop } from './delivery-loop.ts';
 import { deliveryLoopFor, stableOwner } from './delivery-extension.ts';
@@ -29,6 +31,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) test(`SMTP submissions ar
   try {
     const loop = deliveryLoopFor(n.node.store)!;
     assert.ok(loop, 'the node runs a delivery loop');
+    const spooled: SpoolBatch[] = [];
+    const listener = n.node.spool.onSpooled;
+    n.node.spool.onSpooled = (b) => {
+      listener?.(b);
+      spooled.push(b);
+    };
     const transport = submissionTransport(n);
     // Large bodies (moved to the writer thread and back) with a line per message to tell them apart.
     const texts = [0, 1, 2].map((i) => `message ${i}\r\n${`${String(i).repeat(70)}\r\n`.repeat(3000)}`);
@@ -45,6 +53,15 @@ for (const dialect of ['sqlite', 'postgres'] as const) test(`SMTP submissions ar
     }
     assert.equal(loop.stats.adopted, 3);
     assert.equal(loop.stats.claimed, 0);
+    // Intake's DKIM body hash came along with each body and is known to the signer.
+    for (const b of spooled.flatMap((x) => x.bodies)) {
+      const raw = b.raw as Buffer;
+      const facts = attachedBodyFacts(b);
+      assert.ok(facts, 'intake attached its body facts');
+      assert.deepEqual(facts, bodyFacts(raw), 'and they describe the bytes delivered');
+      assert.equal(knownBodyHash(raw, facts.bodyLength), facts.bh, 'the loop handed them to the signer');
+    }
+    assert.equal(spooled.flatMap((x) => x.bodies).length, 3);
     await waitFor('outcomes recorded', async () => {
       const rows = await n.node.store.db.selectFrom('messages').select(['status', 'lease_owner']).execute();
       return rows.length === 3 && rows.every((r) => r.status === 'sent' && r.lease_owner === null);

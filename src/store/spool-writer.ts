@@ -91,7 +91,7 @@ export function createSpoolWriter(store: Store): SpoolWriter {
       waiting.delete(m.id);
       // Moved bodies the caller wants to keep come back the same way (moved, not copied).
       if (entry?.moved && m.back) {
-        entry.moved.forEach((mv, k) => {
+        entry.moved.forEach((mv) => {
           const ab = m.back![mv.buffer];
           if (ab) mv.body.raw = Buffer.from(ab, mv.offset, mv.length);
         });

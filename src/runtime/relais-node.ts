@@ -72,6 +72,12 @@ function listen(server: SMTPServer, port: number, host: string): Promise<number>
  */
 function tuneGarbageCollector(): void {
   setFlagsFromString('--external-memory-accounted-in-global-limit');
+  // After a full collection V8 lets the heap grow by a factor it picks (often ~1.5x) before
+  // the next. Message bodies churn external memory fast, so that meant a full collection
+  // every ~400 relayed 100 KB messages. Growing 4x cut them from 13-16 to 3-4 per 6,000
+  // and the collector threads' CPU from ~0.30 to ~0.19 ms per message (bench notes); the
+  // heap stays small (tens of MB live), and bench/queue-memory keeps the peak in check.
+  setFlagsFromString('--heap-growing-percent=300');
 }
 
 export async function startNode(config: Config, opts: { suppression?: SuppressionCheck } = {}): Promise<RunningNode> {

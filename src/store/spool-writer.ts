@@ -49,7 +49,10 @@ export function writerThreadFor(store: Store): SpoolWriter | undefined {
   return threadWriters.get(store);
 }
 
-export function createSpoolWriter(store: Store): SpoolWriter {
+/** The WAL size past which the writer thread makes it start over (see sqlite-spool-worker.ts). */
+export const MAX_WAL_BYTES = 64 * 1024 * 1024;
+
+export function createSpoolWriter(store: Store, opts: { maxWalBytes?: number } = {}): SpoolWriter {
   if (store.dialect !== 'sqlite' || !store.file || store.file === ':memory:') {
     return {
       async write(b) {
@@ -84,7 +87,7 @@ export function createSpoolWriter(store: Store): SpoolWriter {
   };
   const ensureWorker = (): Worker => {
     if (worker) return worker;
-    const w = new Worker(new URL('./sqlite-spool-worker.ts', import.meta.url), { workerData: { file } });
+    const w = new Worker(new URL('./sqlite-spool-worker.ts', import.meta.url), { workerData: { file, maxWalBytes: opts.maxWalBytes ?? MAX_WAL_BYTES } });
     w.unref();
     w.on('message', (m: { id: number; errors: (string | null)[]; back?: ArrayBuffer[] }) => {
       const entry = waiting.get(m.id);

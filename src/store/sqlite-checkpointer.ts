@@ -21,7 +21,8 @@ export function checkpointerRunning(file: string): boolean {
   return running.has(resolve(file));
 }
 
-// At 50 MB/s of mail the WAL stays around 10-20 MB with a checkpoint every 200 ms.
+// A checkpoint copies each database page written since the last one, once; every 200 ms
+// keeps that work small and spread out.
 function spawn(key: string, entry: Entry, intervalMs: number): void {
   const worker = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), { workerData: { file: key, intervalMs } });
   worker.unref();

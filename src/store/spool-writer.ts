@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Store } from './database.ts';
-import { checkpointerRunning, startCheckpointer } from './sqlite-checkpointer.ts';
+import { checkpointerRunning, MAX_WAL_BYTES, startCheckpointer, walTooLongFlag } from './sqlite-checkpointer.ts';
 import { type AttemptOutcome, applyOutcomes, SQLITE_DONE_BODIES_SQL, SQLITE_OUTCOMES_SQL, sqliteOutcomeRows } from './queue-repo.ts';
 import type { WriterJob } from './sqlite-spool-worker.ts';
 import { type SpoolBatch, writeSpoolBatches } from './spool-repo.ts';
@@ -49,10 +49,7 @@ export function writerThreadFor(store: Store): SpoolWriter | undefined {
   return threadWriters.get(store);
 }
 
-/** The WAL size past which the writer thread makes it start over (see sqlite-spool-worker.ts). */
-export const MAX_WAL_BYTES = 64 * 1024 * 1024;
-
-export function createSpoolWriter(store: Store, opts: { maxWalBytes?: number } = {}): SpoolWriter {
+export function createSpoolWriter(store: Store): SpoolWriter {
   if (store.dialect !== 'sqlite' || !store.file || store.file === ':memory:') {
     return {
       async write(b) {
@@ -87,7 +84,7 @@ export function createSpoolWriter(store: Store, opts: { maxWalBytes?: number } =
   };
   const ensureWorker = (): Worker => {
     if (worker) return worker;
-    const w = new Worker(new URL('./sqlite-spool-worker.ts', import.meta.url), { workerData: { file, maxWalBytes: opts.maxWalBytes ?? MAX_WAL_BYTES } });
+    const w = new Worker(new URL('./sqlite-spool-worker.ts', import.meta.url), { workerData: { file, maxWalBytes: MAX_WAL_BYTES, walTooLong: walTooLongFlag(file) } });
     w.unref();
     w.on('message', (m: { id: number; errors: (string | null)[]; back?: ArrayBuffer[] }) => {
       const entry = waiting.get(m.id);

@@ -73,8 +73,9 @@ test('under a steady write load the WAL stays near its limit (PASSIVE checkpoint
   try {
     await migrate(store);
     const tenantId = (await createTenant(store, 'T')).id;
-    const stop = startCheckpointer(file, { intervalMs: 10 }); // shared with the writer's
-    const writer = createSpoolWriter(store, { maxWalBytes: 2_000_000 });
+    // this share comes first, so the writer's checkpointer runs with these settings
+    const stop = startCheckpointer(file, { intervalMs: 10, maxWalBytes: 2_000_000 });
+    const writer = createSpoolWriter(store);
     const wal = () => {
       try {
         return statSync(`${file}-wal`).size;

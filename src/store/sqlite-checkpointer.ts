@@ -12,7 +12,13 @@ interface Entry {
   users: number;
   restarts: number;
   timer?: NodeJS.Timeout;
+  /** [0] = 1 when the WAL has grown past maxWalBytes (set by this thread, cleared by the writer) */
+  walTooLong: Int32Array;
+  maxWalBytes: number;
 }
+
+/** The WAL size past which the writer is asked to start it over (see sqlite-spool-worker.ts). */
+export const MAX_WAL_BYTES = 64 * 1024 * 1024;
 
 const running = new Map<string, Entry>();
 
@@ -24,7 +30,9 @@ export function checkpointerRunning(file: string): boolean {
 // A checkpoint copies each database page written since the last one, once; every 200 ms
 // keeps that work small and spread out.
 function spawn(key: string, entry: Entry, intervalMs: number): void {
-  const worker = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), { workerData: { file: key, intervalMs } });
+  const worker = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), {
+    workerData: { file: key, intervalMs, walTooLong: entry.walTooLong, maxWalBytes: entry.maxWalBytes },
+  });
   worker.unref();
   entry.worker = worker;
   // The connections of the node have their own checkpoints off: a checkpointer that dies
@@ -47,12 +55,22 @@ export function checkpointerThread(file: string): Worker | null {
   return running.get(resolve(file))?.worker ?? null;
 }
 
+/**
+ * The flag the checkpointer raises when the WAL of `file` has grown past its limit: PASSIVE
+ * checkpoints never make it start over under a steady load, the single writer does (it
+ * runs a RESTART checkpoint between two commits when it sees the flag). Shared memory, so
+ * the writer thread reads it without a message.
+ */
+export function walTooLongFlag(file: string): Int32Array | undefined {
+  return running.get(resolve(file))?.walTooLong;
+}
+
 /** Starts (or shares) the checkpointer of `file`; the returned function stops this user's share. */
-export function startCheckpointer(file: string, opts: { intervalMs?: number } = {}): () => Promise<void> {
+export function startCheckpointer(file: string, opts: { intervalMs?: number; maxWalBytes?: number } = {}): () => Promise<void> {
   const key = resolve(file);
   let entry = running.get(key);
   if (!entry) {
-    entry = { worker: null, users: 0, restarts: 0 };
+    entry = { worker: null, users: 0, restarts: 0, walTooLong: new Int32Array(new SharedArrayBuffer(4)), maxWalBytes: opts.maxWalBytes ?? MAX_WAL_BYTES };
     running.set(key, entry);
     spawn(key, entry, opts.intervalMs ?? 200);
   }

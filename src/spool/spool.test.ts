@@ -6,11 +6,20 @@ import { createTenant } from '../store/tenants-repo.ts';
 import type { SpoolBatch } from '../store/spool-repo.ts';
 import { Spool } from './spool.ts';
 
-test('a listener that throws after a durable commit does not turn the write into a refusal', async () => {
+/** A spool on a fresh SQLite store with one tenant; closed and removed afterwards. */
+async function withSpool(run: (spool: Spool, ts: Awaited<ReturnType<typeof freshSqlite>>, tenantId: number) => Promise<void>): Promise<void> {
   const ts = await freshSqlite();
   const spool = new Spool(ts.store, 2);
   try {
-    const tenantId = (await createTenant(ts.store, 'T')).id;
+    await run(spool, ts, (await createTenant(ts.store, 'T')).id);
+  } finally {
+    await spool.close();
+    await ts.dispose();
+  }
+}
+
+test('a listener that throws after a durable commit does not turn the write into a refusal', () =>
+  withSpool(async (spool, ts, tenantId) => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.message);
     process.on('warning', onWarning);
@@ -24,17 +33,10 @@ test('a listener that throws after a durable commit does not turn the write into
     await new Promise((r) => setImmediate(r));
     process.off('warning', onWarning);
     assert.ok(warnings.some((w) => /listener broke/.test(w)));
-  } finally {
-    await spool.close();
-    await ts.dispose();
-  }
-});
+  }));
 
-test('handoff: rows due now are committed leased to the local loop, future ones are not', async () => {
-  const ts = await freshSqlite();
-  const spool = new Spool(ts.store, 2);
-  try {
-    const tenantId = (await createTenant(ts.store, 'T')).id;
+test('handoff: rows due now are committed leased to the local loop, future ones are not', () =>
+  withSpool(async (spool, ts, tenantId) => {
     spool.handoff = { owner: 'mta-0123456789ab', leaseMs: 60_000 };
     const now = Date.now();
     await spool.write(enqueueBatch({ tenantId, recipients: ['now@example.net'], now }));
@@ -42,17 +44,10 @@ test('handoff: rows due now are committed leased to the local loop, future ones 
     const rows = await ts.store.db.selectFrom('messages').select(['recipient', 'lease_owner', 'lease_until']).orderBy('recipient').execute();
     assert.deepEqual(rows.map((r) => [r.recipient, r.lease_owner]), [['later@example.net', null], ['now@example.net', 'mta-0123456789ab']]);
     assert.ok(Number(rows[1]!.lease_until) >= now + 59_000);
-  } finally {
-    await spool.close();
-    await ts.dispose();
-  }
-});
+  }));
 
-test('handoff: a write reported refused gives back the rows it leased, should they exist after all', async () => {
-  const ts = await freshSqlite();
-  const spool = new Spool(ts.store, 2);
-  try {
-    const tenantId = (await createTenant(ts.store, 'T')).id;
+test('handoff: a write reported refused gives back the rows it leased, should they exist after all', () =>
+  withSpool(async (spool, ts, tenantId) => {
     spool.handoff = { owner: 'mta-0123456789ab', leaseMs: 60_000 };
     // A writer thread that commits and then dies before it can answer: the client is told
     // to retry, and the rows it did write must not sit leased to a loop that never got them.
@@ -65,8 +60,4 @@ test('handoff: a write reported refused gives back the rows it leased, should th
     await assert.rejects(spool.write(enqueueBatch({ tenantId, recipients: ['a@example.net'] })), /exited after its commit/);
     const rows = await ts.store.db.selectFrom('messages').select(['lease_owner', 'status']).execute();
     assert.deepEqual(rows.map((r) => [r.status, r.lease_owner]), [['queued', null]]);
-  } finally {
-    await spool.close();
-    await ts.dispose();
-  }
-});
+  }));

@@ -60,9 +60,9 @@ function rnd(seed: number) {
   };
 }
 
-test('same commands and payloads as the library for random dot-stuffed input and chunking', async () => {
+for (const [label, seeds, maxChunk] of [['small', 400, 40], ['large (read in place after kept bytes)', 300, 160]] as const) test(`same commands and payloads as the library for random dot-stuffed input and chunking: ${label} chunks`, async () => {
   const alphabet = ['.', '.', '\r\n', '\r\n', '\n', 'a', 'b', '\r', '..', '\r\n.\r\n', '\r\n..'];
-  for (let seed = 1; seed <= 400; seed++) {
+  for (let seed = 1; seed <= seeds; seed++) {
     const r = rnd(seed);
     let script = '';
     for (let m = 0; m < 1 + r(3); m++) {
@@ -75,12 +75,27 @@ test('same commands and payloads as the library for random dot-stuffed input and
     const bytes = Buffer.from(script, 'binary');
     const chunks: Buffer[] = [];
     for (let at = 0; at < bytes.length; ) {
-      const n = 1 + r(r(2) === 0 ? 6 : 40);
+      const n = 1 + r(r(2) === 0 ? 6 : maxChunk);
       chunks.push(bytes.subarray(at, at + n));
       at += n;
     }
     const want = await run(original, chunks);
     const got = await run(undefined, chunks);
     assert.deepEqual(got, want, `seed ${seed}: ${JSON.stringify(script)}`);
+  }
+});
+
+test('same as the library for every place one message can be cut in two', async () => {
+  const scripts = [
+    'DATA\r\nabc\r\n..def\r\n.\r\nNOOP after the first message\r\n',
+    'DATA\r\n..lead\r\nx\r\n..\r\n...\r\n.\r\nNOOP and some more bytes\r\n',
+    'DATA\r\nline\r\n\r\n.\r\nNOOP with a long enough tail\r\n',
+  ];
+  for (const script of scripts) {
+    const bytes = Buffer.from(script, 'binary');
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const chunks = [bytes.subarray(0, cut), bytes.subarray(cut)];
+      assert.deepEqual(await run(undefined, chunks), await run(original, chunks), `${JSON.stringify(script)} cut at ${cut}`);
+    }
   }
 });

@@ -132,6 +132,11 @@ function feedDataStream(this: StreamInternals, chunk: Buffer, done: (err?: Error
     done();
     return;
   }
+  writeThenDone(dataStream, buf, done);
+}
+
+/** Writes to the data stream and calls done once it may take more (drained, or closed). */
+function writeThenDone(dataStream: StreamInternals['_dataStream'], buf: Buffer, done: () => void): void {
   const handled = dataStream.write(buf);
   if (handled || dataStream.destroyed) {
     done();
@@ -195,18 +200,7 @@ function feedAfterKept(this: StreamInternals, kept: Buffer, chunk: Buffer, done:
     done();
     return;
   }
-  const handled = dataStream.write(writeHead(len - 4));
-  if (handled || dataStream.destroyed) {
-    done();
-    return;
-  }
-  const onDrain = () => {
-    dataStream.removeListener('drain', onDrain);
-    dataStream.removeListener('close', onDrain);
-    done();
-  };
-  dataStream.once('drain', onDrain);
-  dataStream.once('close', onDrain);
+  writeThenDone(dataStream, writeHead(len - 4), done);
 }
 
 let scanChecked: boolean | undefined;

@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Store } from './database.ts';
 import { checkpointerRunning, MAX_WAL_BYTES, startCheckpointer, walTooLongFlag } from './sqlite-checkpointer.ts';
-import { type AttemptOutcome, applyOutcomes, SQLITE_DONE_BODIES_SQL, SQLITE_OUTCOMES_SQL, sqliteOutcomeRows } from './queue-repo.ts';
+import { type AttemptOutcome, applyOutcomes } from './queue-repo.ts';
+import { sqliteOutcomeRows } from './sqlite-outcomes.ts';
 import type { WriterJob } from './sqlite-spool-worker.ts';
 import { type SpoolBatch, writeSpoolBatches } from './spool-repo.ts';
 
@@ -143,7 +144,7 @@ export function createSpoolWriter(store: Store): SpoolWriter {
     async applyOutcomes(outcomes, now) {
       if (outcomes.length === 0) return;
       const events = outcomes.flatMap((o) => (o.event ? [o.event] : []));
-      const [err] = await post({ kind: 'outcomes', id: ++seq, sql: [SQLITE_OUTCOMES_SQL, SQLITE_DONE_BODIES_SQL], now, rows: sqliteOutcomeRows(outcomes), events }, []);
+      const [err] = await post({ kind: 'outcomes', id: ++seq, now, rows: sqliteOutcomeRows(outcomes), events }, []);
       if (err) throw err;
     },
     merges: true,

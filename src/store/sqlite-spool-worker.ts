@@ -7,11 +7,12 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { EventsTable } from './schema.ts';
 import type { SpoolBatch } from './spool-repo.ts';
+import { SQLITE_DONE_BODIES_SQL, SQLITE_OUTCOMES_SQL } from './sqlite-outcomes.ts';
 
 /** What the main thread sends (spool-writer.ts). */
 export type WriterJob =
   | { kind: 'spool'; id: number; batches: SpoolBatch[]; giveBack?: boolean }
-  | { kind: 'outcomes'; id: number; sql: string[]; now: number; rows: string; events: EventsTable[] };
+  | { kind: 'outcomes'; id: number; now: number; rows: string; events: EventsTable[] };
 
 const { file, maxWalBytes, walTooLong } = workerData as { file: string; maxWalBytes: number; walTooLong?: Int32Array };
 const db = new DatabaseSync(file);
@@ -65,8 +66,8 @@ function unitsOf(job: WriterJob): Unit[] {
   }
   return [
     () => {
-      prepared(job.sql[0]).run(job.now, job.rows);
-      prepared(job.sql[1]).run(job.rows);
+      prepared(SQLITE_OUTCOMES_SQL).run(job.now, job.rows);
+      prepared(SQLITE_DONE_BODIES_SQL).run(job.rows);
       insert('events', job.events as never);
     },
   ];

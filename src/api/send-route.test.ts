@@ -170,6 +170,10 @@ describe('template language errors [sqlite]', () => {
       assert.match(ev.data, /template language/);
       const sent = await n.node.store.db.selectFrom('messages').select('status').where('id', '=', b.Messages[1].To[0].MessageID).executeTakeFirstOrThrow();
       assert.equal(sent.status, 'queued');
+      // a message no recipient will be sent keeps no body
+      const bodyOf = async (id: number) => n.node.store.db.selectFrom('messages').innerJoin('bodies', 'bodies.id', 'messages.body_id').select('bodies.id').where('messages.id', '=', id).executeTakeFirst();
+      assert.equal(await bodyOf(b.Messages[0].To[0].MessageID), undefined, 'blocked: no body stored');
+      assert.ok(await bodyOf(b.Messages[1].To[0].MessageID), 'queued: its body is stored');
     } finally {
       await n.stop();
     }

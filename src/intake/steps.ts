@@ -177,7 +177,10 @@ const spoolStep: IntakeStep = {
     }
     const body = { id: bodyId, tenant_id: d.tenantId, raw: d.raw, size: d.raw.length, created_at: now };
     if (d.bodyFacts) attachBodyFacts(body, d.bodyFacts);
-    d.batch = { bodies: [body], messages, events };
+    // A body is kept only while a recipient may still be sent it (see applyOutcomes): with
+    // every recipient suppressed it is not stored at all.
+    const wanted = d.recipients.some((r) => !r.suppressed);
+    d.batch = { bodies: wanted ? [body] : [], messages, events };
   },
 };
 

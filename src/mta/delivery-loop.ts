@@ -138,10 +138,12 @@ export class DeliveryLoop {
 
   async start(): Promise<void> {
     if (this.#o.store.dialect === 'sqlite' && !this.#o.store.url.includes(':memory:')) {
-      // node:sqlite is synchronous: with synchronous=FULL every claim and outcome commit
-      // would fsync on the event loop. Queue bookkeeping gets its own connection with
-      // synchronous=NORMAL (WAL: durable against process crashes, not power loss). Losing
-      // an outcome to a power cut means the message is delivered again: at-least-once holds.
+      // node:sqlite is synchronous: with synchronous=FULL every claim and release would
+      // fsync on the event loop. Queue bookkeeping gets its own connection with
+      // synchronous=NORMAL (WAL: durable against process crashes, not power loss). Outcomes
+      // go through the spool's writer thread when the node runs one, else through this
+      // connection; losing an outcome to a power cut means the message is delivered again:
+      // at-least-once holds.
       this.#ownConnection = await openStore(this.#o.store.url);
       await sql`pragma synchronous=NORMAL`.execute(this.#ownConnection.db);
       this.#q = this.#ownConnection;

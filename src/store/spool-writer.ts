@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Store } from './database.ts';
-import { checkpointerRunning, MAX_WAL_BYTES, startCheckpointer, walTooLongFlag } from './sqlite-checkpointer.ts';
+import { checkpointerRunning, MAX_WAL_BYTES, startCheckpointer, walBound } from './sqlite-checkpointer.ts';
 import { type AttemptOutcome, applyOutcomes } from './queue-repo.ts';
 import { sqliteOutcomeRows } from './sqlite-outcomes.ts';
 import type { WriterJob } from './sqlite-spool-worker.ts';
@@ -85,7 +85,7 @@ export function createSpoolWriter(store: Store): SpoolWriter {
   };
   const ensureWorker = (): Worker => {
     if (worker) return worker;
-    const w = new Worker(new URL('./sqlite-spool-worker.ts', import.meta.url), { workerData: { file, maxWalBytes: MAX_WAL_BYTES, walTooLong: walTooLongFlag(file) } });
+    const w = new Worker(new URL('./sqlite-spool-worker.ts', import.meta.url), { workerData: { file, ...(walBound(file) ?? { maxWalBytes: MAX_WAL_BYTES }) } });
     w.unref();
     w.on('message', (m: { id: number; errors: (string | null)[]; back?: ArrayBuffer[] }) => {
       const entry = waiting.get(m.id);

@@ -56,13 +56,14 @@ export function checkpointerThread(file: string): Worker | null {
 }
 
 /**
- * The flag the checkpointer raises when the WAL of `file` has grown past its limit: PASSIVE
+ * The WAL limit of `file` and the flag the checkpointer raises when the WAL has grown past it: PASSIVE
  * checkpoints never make it start over under a steady load, the single writer does (it
  * runs a RESTART checkpoint between two commits when it sees the flag). Shared memory, so
  * the writer thread reads it without a message.
  */
-export function walTooLongFlag(file: string): Int32Array | undefined {
-  return running.get(resolve(file))?.walTooLong;
+export function walBound(file: string): { walTooLong: Int32Array; maxWalBytes: number } | undefined {
+  const e = running.get(resolve(file));
+  return e && { walTooLong: e.walTooLong, maxWalBytes: e.maxWalBytes };
 }
 
 /** Starts (or shares) the checkpointer of `file`; the returned function stops this user's share. */

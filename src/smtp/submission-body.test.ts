@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import nodemailer from 'nodemailer';
 import { startTestNode, type TestNode } from '../../test/support/node.ts';
+import { storedBody } from '../../test/support/bodies.ts';
 
 describe('SMTP submission body', () => {
   let n: TestNode;
@@ -18,8 +19,8 @@ describe('SMTP submission body', () => {
       .sendMail({ envelope: { from: 'shop@acme.example', to: ['carol@example.net'] }, raw });
   const spooled = async (response: string) => {
     const id = Number(/queued as (\d+)/.exec(response)![1]);
-    const row = await n.node.store.db.selectFrom('messages').innerJoin('bodies', 'bodies.id', 'messages.body_id').select(['bodies.raw', 'bodies.size']).where('messages.id', '=', id).executeTakeFirstOrThrow();
-    return { raw: Buffer.from(row.raw), size: Number(row.size) };
+    const row = await n.node.store.db.selectFrom('messages').innerJoin('bodies', 'bodies.id', 'messages.body_id').select('bodies.size').where('messages.id', '=', id).executeTakeFirstOrThrow();
+    return { raw: await storedBody(n.node.store, id), size: Number(row.size) };
   };
 
   test('without Date, Message-ID and Feedback-ID: the three added before the untouched message', async () => {

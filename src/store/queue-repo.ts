@@ -3,7 +3,8 @@
 // (the node died mid-delivery) makes its rows claimable again: delivery is at-least-once.
 import { CompiledQuery, sql } from 'kysely';
 import type { Store } from './database.ts';
-import type { EventsTable } from './schema.ts';
+import { readBodyFile } from './body-files.ts';
+import type { BodiesTable, EventsTable } from './schema.ts';
 import { SQLITE_DONE_BODIES_SQL, SQLITE_OUTCOMES_SQL, sqliteOutcomeRows } from './sqlite-outcomes.ts';
 
 export interface QueuedMessage {
@@ -124,10 +125,25 @@ export async function renewLeases(store: Store, owner: string, ids: number[], un
 export async function loadBodies(store: Store, ids: number[]): Promise<Map<number, Buffer>> {
   const out = new Map<number, Buffer>();
   for (const c of chunk([...new Set(ids)], 1000)) {
-    const rows = await store.db.selectFrom('bodies').select(['id', 'raw']).where('id', 'in', c).execute();
-    for (const r of rows) out.set(Number(r.id), Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength));
+    const rows = await store.db.selectFrom('bodies').select(['id', 'raw', 'size', 'file', 'file_offset']).where('id', 'in', c).execute();
+    for (const r of rows) out.set(Number(r.id), await bodyOf(store, r));
   }
   return out;
+}
+
+type BodyRow = Pick<BodiesTable, 'id' | 'raw' | 'size' | 'file' | 'file_offset'>;
+
+/** A body row's message: in the row, or in its body file (store/body-files.ts). */
+async function bodyOf(store: Store, r: BodyRow, again = true): Promise<Buffer> {
+  if (!r.file || !store.file) return Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength);
+  try {
+    return await readBodyFile(store.file, r.file, Number(r.file_offset), Number(r.size));
+  } catch (err) {
+    // The writer thread may have just moved it into its row and removed the file.
+    if (!again || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const fresh = await store.db.selectFrom('bodies').select(['id', 'raw', 'size', 'file', 'file_offset']).where('id', '=', r.id).executeTakeFirstOrThrow();
+    return bodyOf(store, fresh, false);
+  }
 }
 
 export type FinalStatus = 'sent' | 'bounced' | 'expired';

@@ -47,9 +47,12 @@ export interface IdempotencyKeysTable {
 export interface BodiesTable {
   id: number;
   tenant_id: number;
+  /** the message; empty when it lives in a body file (`file`, store/body-files.ts) */
   raw: Uint8Array;
   size: number;
   created_at: number;
+  file?: string | null;
+  file_offset?: number | null;
 }
 
 export interface MessagesTable {

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { enqueueBatch } from '../mta/testing/enqueue.ts';
+import { bodyFilesDir } from './body-files.ts';
 import { openStore, type Store } from './database.ts';
 import { migrate } from './migrate.ts';
+import { loadBodies } from './queue-repo.ts';
 import type { SpoolBatch } from './spool-repo.ts';
 import { createSpoolWriter, giveBodyToSpool, type SpoolWriter } from './spool-writer.ts';
 import { createTenant } from './tenants-repo.ts';
@@ -30,8 +32,8 @@ after(async () => {
 
 const batch = (id: number, raw: Buffer): SpoolBatch => ({ bodies: [{ id, tenant_id: tenantId, raw, size: raw.length, created_at: 1 }], messages: [], events: [] });
 const stored = async (id: number) => {
-  const r = await store.db.selectFrom('bodies').select('raw').where('id', '=', id).executeTakeFirst();
-  return r ? Buffer.from(r.raw).toString() : undefined;
+  const r = await loadBodies(store, [id]);
+  return r.get(id)?.toString();
 };
 
 test('a given body is moved to the writer thread and stored whole; others are copied', async () => {
@@ -135,5 +137,51 @@ test('an outcome write the database refuses is an error for its caller', async (
   } finally {
     await sql`drop trigger if exists refuse_outcomes`.execute(store.db);
     await w.close();
+  }
+});
+
+test('on SQLite a body lives in a body file: its row holds no bytes, and loadBodies reads it back', async () => {
+  const body = Buffer.from('From: a@x.test\r\n\r\nkept beside the database\r\n');
+  assert.deepEqual(await writer.write([batch(951, Buffer.from(body))]), [undefined]);
+  const row = await store.db.selectFrom('bodies').select(['raw', 'size', 'file', 'file_offset']).where('id', '=', 951).executeTakeFirstOrThrow();
+  assert.equal(row.raw.byteLength, 0);
+  assert.equal(Number(row.size), body.length);
+  assert.match(String(row.file), /^[0-9a-f]{12}-\d+\.seg$/);
+  assert.ok(existsSync(join(bodyFilesDir(join(dir, 'relais.db')), String(row.file))));
+  assert.equal(await stored(951), body.toString());
+});
+
+test('when body files cannot be written, spool writes are refused with the reason, outcomes still commit, and writes resume once fixed', async () => {
+  const own = mkdtempSync(join(tmpdir(), 'spool-bodyfiles-'));
+  const s = await openStore(`sqlite:${join(own, 'relais.db')}`);
+  await migrate(s);
+  const t = (await createTenant(s, 'T')).id;
+  const w = createSpoolWriter(s, { bodyFiles: false });
+  const spooled = enqueueBatch({ tenantId: t, recipients: ['e@x.test'], now: Date.now() });
+  assert.deepEqual(await w.write([spooled]), [undefined]);
+  await w.close();
+  // a file where the body directory should be: it cannot be created
+  writeFileSync(bodyFilesDir(join(own, 'relais.db')), 'in the way');
+  const w2 = createSpoolWriter(s);
+  try {
+    const refused = enqueueBatch({ tenantId: t, recipients: ['f@x.test'], now: Date.now() });
+    const [outcome, write] = await Promise.allSettled([
+      w2.applyOutcomes([{ id: Number(spooled.messages[0]!.id), status: 'sent', attempts: 1, lastReply: '250 ok', egressIp: null }], Date.now()),
+      w2.write([refused]),
+    ]);
+    assert.equal(outcome.status, 'fulfilled');
+    assert.match(String((write as PromiseFulfilledResult<(Error | undefined)[]>).value?.[0]), /body file: .*(EEXIST|ENOTDIR)/);
+    assert.equal(await s.db.selectFrom('messages').select('id').where('id', '=', Number(refused.messages[0]!.id)).executeTakeFirst(), undefined, 'nothing of it was written');
+    const sent = await s.db.selectFrom('messages').select('status').where('id', '=', Number(spooled.messages[0]!.id)).executeTakeFirstOrThrow();
+    assert.equal(sent.status, 'sent');
+    rmSync(bodyFilesDir(join(own, 'relais.db')));
+    const again = enqueueBatch({ tenantId: t, recipients: ['f@x.test'], now: Date.now() });
+    assert.deepEqual(await w2.write([again]), [undefined]);
+    const bodyId = Number(again.bodies[0]!.id);
+    assert.deepEqual((await loadBodies(s, [bodyId])).get(bodyId), Buffer.from(again.bodies[0]!.raw as Uint8Array));
+  } finally {
+    await w2.close();
+    await s.close();
+    rmSync(own, { recursive: true, force: true });
   }
 });

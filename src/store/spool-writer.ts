@@ -50,7 +50,11 @@ export function writerThreadFor(store: Store): SpoolWriter | undefined {
   return threadWriters.get(store);
 }
 
-export function createSpoolWriter(store: Store): SpoolWriter {
+/**
+ * `bodyFiles: false` keeps SQLite bodies in the database instead of body files
+ * (body-files.ts); tests that need WAL traffic use it.
+ */
+export function createSpoolWriter(store: Store, opts: { bodyFiles?: boolean } = {}): SpoolWriter {
   if (store.dialect !== 'sqlite' || !store.file || store.file === ':memory:') {
     return {
       async write(b) {
@@ -85,7 +89,7 @@ export function createSpoolWriter(store: Store): SpoolWriter {
   };
   const ensureWorker = (): Worker => {
     if (worker) return worker;
-    const w = new Worker(new URL('./sqlite-spool-worker.ts', import.meta.url), { workerData: { file, ...(walBound(file) ?? { maxWalBytes: MAX_WAL_BYTES }) } });
+    const w = new Worker(new URL('./sqlite-spool-worker.ts', import.meta.url), { workerData: { file, bodyFiles: opts.bodyFiles ?? true, ...(walBound(file) ?? { maxWalBytes: MAX_WAL_BYTES }) } });
     w.unref();
     w.on('message', (m: { id: number; errors: (string | null)[]; back?: ArrayBuffer[] }) => {
       const entry = waiting.get(m.id);

@@ -28,7 +28,7 @@ test('while a spool writer runs, its own thread checkpoints the WAL and no conne
   withDatabase(async (file, store) => {
     const tenantId = (await createTenant(store, 'T')).id;
     assert.equal(checkpointerRunning(file), false);
-    const writer = createSpoolWriter(store);
+    const writer = createSpoolWriter(store, { bodyFiles: false });
     assert.equal(checkpointerRunning(file), true);
     const later = await openStore(`sqlite:${file}`);
     const auto = async (s: typeof store) => Number(Object.values((await sql`pragma wal_autocheckpoint`.execute(s.db)).rows[0] as object)[0]);
@@ -69,7 +69,7 @@ test('under a steady write load the WAL stays near its limit (PASSIVE checkpoint
     const tenantId = (await createTenant(store, 'T')).id;
     // this share comes first, so the writer's checkpointer runs with these settings
     const stop = startCheckpointer(file, { intervalMs: 10, maxWalBytes: 2_000_000 });
-    const writer = createSpoolWriter(store);
+    const writer = createSpoolWriter(store, { bodyFiles: false });
     const wal = () => {
       try {
         return statSync(`${file}-wal`).size;

@@ -5,6 +5,7 @@
 // the next transaction, so one fsync serves them all.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { type BodyLocation, BodyFileWriter } from './body-files.ts';
 import type { EventsTable } from './schema.ts';
 import type { SpoolBatch } from './spool-repo.ts';
 import { SQLITE_DONE_BODIES_SQL, SQLITE_OUTCOMES_SQL } from './sqlite-outcomes.ts';
@@ -14,7 +15,7 @@ export type WriterJob =
   | { kind: 'spool'; id: number; batches: SpoolBatch[]; giveBack?: boolean }
   | { kind: 'outcomes'; id: number; now: number; rows: string; events: EventsTable[] };
 
-const { file, maxWalBytes, walTooLong } = workerData as { file: string; maxWalBytes: number; walTooLong?: Int32Array };
+const { file, maxWalBytes, walTooLong, bodyFiles } = workerData as { file: string; maxWalBytes: number; walTooLong?: Int32Array; bodyFiles?: boolean };
 const db = new DatabaseSync(file);
 // Checkpoints are the checkpointer thread's job (sqlite-checkpointer.ts), not the commits'.
 db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=${maxWalBytes};`);
@@ -36,6 +37,28 @@ function boundWal(): void {
   }
 }
 
+// New bodies go to append-only files beside the database (body-files.ts), made durable
+// before the rows that name them are committed. Made at the first write, and again after a
+// failure (a directory that could not be created): meanwhile spool writes are refused.
+let files: BodyFileWriter | undefined;
+function bodyFileWriter(): BodyFileWriter {
+  files ??= new BodyFileWriter(file);
+  return files;
+}
+let lastSweep = 0;
+function sweepFiles(): void {
+  if (!files || Date.now() - lastSweep < 1000) return;
+  lastSweep = Date.now();
+  try {
+    files.sweep(db);
+  } catch (err) {
+    process.emitWarning(`body files: ${(err as Error).message}`);
+  }
+}
+if (bodyFiles !== false) setInterval(sweepFiles, 1000).unref();
+
+const EMPTY = new Uint8Array(0);
+
 const stmts = new Map<string, StatementSync>();
 function prepared(sql: string): StatementSync {
   let st = stmts.get(sql);
@@ -56,10 +79,14 @@ function insert(table: string, rows: Record<string, unknown>[]): void {
 /** One unit of work that succeeds or fails on its own: a spool batch, or a job's outcomes. */
 type Unit = () => void;
 
-function unitsOf(job: WriterJob): Unit[] {
+function unitsOf(job: WriterJob, located: Map<object, BodyLocation>): Unit[] {
   if (job.kind === 'spool') {
     return job.batches.map((b) => () => {
-      insert('bodies', b.bodies as never);
+      const bodies = b.bodies.map((body) => {
+        const at = located.get(body);
+        return at ? { ...body, raw: EMPTY, file: at.file, file_offset: at.offset } : body;
+      });
+      insert('bodies', bodies as never);
       insert('messages', b.messages as never);
       insert('events', b.events as never);
     });
@@ -91,8 +118,8 @@ function commit(units: Unit[]): void {
  * does not fail its neighbours (the bodies may have been moved here: the caller could not
  * resend them).
  */
-function commitAll(jobs: WriterJob[]): (string | null)[][] {
-  const units = jobs.map(unitsOf);
+function commitAll(jobs: WriterJob[], located: Map<object, BodyLocation>): (string | null)[][] {
+  const units = jobs.map((j) => unitsOf(j, located));
   try {
     commit(units.flat());
     return units.map((us) => us.map(() => null));
@@ -143,7 +170,27 @@ parentPort!.on('message', (first: WriterJob) => {
     if (!next) break;
     jobs.push(next.message as WriterJob);
   }
-  const errors = commitAll(jobs);
-  for (const [i, job] of jobs.entries()) reply(job, errors[i]);
+  const located = new Map<object, BodyLocation>();
+  let refused: string | undefined;
+  const bodies = bodyFiles === false ? [] : jobs.flatMap((j) => (j.kind === 'spool' ? j.batches.flatMap((b) => b.bodies) : []));
+  if (bodies.length > 0) {
+    try {
+      const at = bodyFileWriter().append(bodies.map((b) => b.raw as Uint8Array));
+      for (const [i, b] of bodies.entries()) located.set(b, at[i]);
+    } catch (err) {
+      refused = `body file: ${(err as Error).message}`;
+      // start over with new files; what the old ones hold is swept as another writer's
+      files?.close();
+      files = undefined;
+    }
+  }
+  // Bodies that could not be made durable: their batches are refused, the rest commits.
+  const commitNow = refused === undefined ? jobs : jobs.filter((j) => j.kind !== 'spool');
+  const errors = commitAll(commitNow, located);
+  for (const job of jobs) {
+    const i = commitNow.indexOf(job);
+    reply(job, i >= 0 ? errors[i] : job.kind === 'spool' ? job.batches.map(() => refused!) : []);
+  }
   boundWal();
+  sweepFiles();
 });

@@ -55,7 +55,15 @@ function sweepFiles(): void {
     process.emitWarning(`body files: ${(err as Error).message}`);
   }
 }
-if (bodyFiles !== false) setInterval(sweepFiles, 1000).unref();
+if (bodyFiles !== false) {
+  // at once, so that an idle node also sweeps what a previous run left
+  try {
+    bodyFileWriter();
+  } catch {
+    // the first spool write tries again and reports why
+  }
+  setInterval(sweepFiles, 1000).unref();
+}
 
 const EMPTY = new Uint8Array(0);
 

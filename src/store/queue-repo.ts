@@ -122,11 +122,19 @@ export async function renewLeases(store: Store, owner: string, ids: number[], un
   }
 }
 
+/** The bodies that could be read, by id (one that cannot is left out, with a warning). */
 export async function loadBodies(store: Store, ids: number[]): Promise<Map<number, Buffer>> {
   const out = new Map<number, Buffer>();
   for (const c of chunk([...new Set(ids)], 1000)) {
     const rows = await store.db.selectFrom('bodies').select(['id', 'raw', 'size', 'file', 'file_offset']).where('id', 'in', c).execute();
-    for (const r of rows) out.set(Number(r.id), await bodyOf(store, r));
+    for (const r of rows) {
+      try {
+        out.set(Number(r.id), await bodyOf(store, r));
+      } catch (err) {
+        // Like a missing row: the others go on, this one's messages wait for their lease.
+        process.emitWarning(`body ${r.id}: ${(err as Error).message}`);
+      }
+    }
   }
   return out;
 }

@@ -185,3 +185,20 @@ test('when body files cannot be written, spool writes are refused with the reaso
     rmSync(own, { recursive: true, force: true });
   }
 });
+
+test('a body whose file is gone is left out of loadBodies with a warning; the others are read', async () => {
+  assert.deepEqual(await writer.write([batch(961, Buffer.from('first')), batch(962, Buffer.from('second'))]), [undefined, undefined]);
+  await store.db.updateTable('bodies').set({ file: 'ffffffffffff-9.seg' }).where('id', '=', 961).execute();
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  try {
+    const got = await loadBodies(store, [961, 962]);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([...got.keys()], [962]);
+    assert.equal(got.get(962)!.toString(), 'second');
+    assert.ok(warnings.some((m) => /body 961: .*ENOENT/.test(m)), warnings.join('; '));
+  } finally {
+    process.off('warning', onWarning);
+  }
+});

@@ -15,18 +15,32 @@ function setup() {
   const clock = { now: () => now, advance: (ms: number) => (now += ms) };
   const row = (id: number, at: { file: string; offset: number }, size: number) =>
     db.prepare('insert into bodies (id, raw, size, file, file_offset) values (?, ?, ?, ?, ?)').run(id, new Uint8Array(0), size, at.file, at.offset);
+  /** asserts that body `id` is in its row now, as `text`, and names no file */
+  const inRow = (id: number, text: string) => {
+    const r = db.prepare('select raw, file, file_offset from bodies where id = ?').get(id) as { raw: Uint8Array; file: string | null; file_offset: number | null };
+    assert.equal(Buffer.from(r.raw).toString(), text);
+    assert.deepEqual([r.file, r.file_offset], [null, null]);
+  };
   const done = () => {
     db.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { dir, file, db, clock, row, done };
+  return { dir, file, db, clock, row, inRow, done };
+}
+
+async function withFiles(fn: (t: ReturnType<typeof setup>) => void | Promise<void>): Promise<void> {
+  const t = setup();
+  try {
+    await fn(t);
+  } finally {
+    t.done();
+  }
 }
 
 const files = (dir: string) => readdirSync(dir).sort();
 
-test('bodies appended to a file read back byte for byte, one after another, with a new file past the size limit', async () => {
-  const t = setup();
-  try {
+test('bodies appended to a file read back byte for byte, one after another, with a new file past the size limit', () =>
+  withFiles(async (t) => {
     const w = new BodyFileWriter(t.file, { maxBytes: 221, now: t.clock.now });
     const a = Buffer.alloc(100, 'a');
     const b = Buffer.from('b'.repeat(120));
@@ -43,14 +57,10 @@ test('bodies appended to a file read back byte for byte, one after another, with
     assert.equal((await readBodyFile(t.file, ld!.file, 0, 4)).toString(), 'dddd');
     await assert.rejects(readBodyFile(t.file, ld!.file, 0, 5), /ends before/, 'a body cut short is an error, not short bytes');
     w.close();
-  } finally {
-    t.done();
-  }
-});
+  }));
 
-test('a closed file goes once no row names it; the file being written stays', () => {
-  const t = setup();
-  try {
+test('a closed file goes once no row names it; the file being written stays', () =>
+  withFiles(async (t) => {
     const w = new BodyFileWriter(t.file, { maxBytes: 10, now: t.clock.now });
     const [first] = w.append([Buffer.alloc(20, 1)]);
     t.row(1, first!, 20);
@@ -62,14 +72,10 @@ test('a closed file goes once no row names it; the file being written stays', ()
     assert.equal(existsSync(join(w.dir, first!.file)), false, 'nobody needs it');
     assert.ok(existsSync(join(w.dir, second!.file)), 'the current file is never swept');
     w.close();
-  } finally {
-    t.done();
-  }
-});
+  }));
 
-test('bodies still alive a minute after their file closed move into their rows, and the file goes', async () => {
-  const t = setup();
-  try {
+test('bodies still alive a minute after their file closed move into their rows, and the file goes', () =>
+  withFiles(async (t) => {
     const w = new BodyFileWriter(t.file, { maxBytes: 10, inlineAfterMs: 60_000, now: t.clock.now });
     const body = Buffer.from('a deferred message\r\n');
     const [at] = w.append([body]);
@@ -81,19 +87,12 @@ test('bodies still alive a minute after their file closed move into their rows, 
     t.clock.advance(2_000);
     w.sweep(t.db);
     assert.equal(existsSync(join(w.dir, at!.file)), false);
-    const r = t.db.prepare('select raw, file, file_offset from bodies where id = 7').get() as { raw: Uint8Array; file: string | null; file_offset: number | null };
-    assert.equal(Buffer.from(r.raw).toString(), body.toString());
-    assert.equal(r.file, null);
-    assert.equal(r.file_offset, null);
+    t.inRow(7, body.toString());
     w.close();
-  } finally {
-    t.done();
-  }
-});
+  }));
 
-test("another writer's files (a previous run's) are left alone while recent, then swept or moved into their rows", () => {
-  const t = setup();
-  try {
+test("another writer's files (a previous run's) are left alone while recent, then swept or moved into their rows", () =>
+  withFiles(async (t) => {
     const old = new BodyFileWriter(t.file, { now: t.clock.now });
     const [kept] = old.append([Buffer.from('still queued')]);
     t.row(1, kept!, 12);
@@ -109,18 +108,12 @@ test("another writer's files (a previous run's) are left alone while recent, the
     t.clock.advance(61_000); // foreign files are listed once a minute
     w.sweep(t.db);
     assert.deepEqual(files(w.dir), [`${w.tag}-1.seg`]);
-    const r = t.db.prepare('select raw, file from bodies where id = 1').get() as { raw: Uint8Array; file: string | null };
-    assert.equal(Buffer.from(r.raw).toString(), 'still queued');
-    assert.equal(r.file, null);
+    t.inRow(1, 'still queued');
     w.close();
-  } finally {
-    t.done();
-  }
-});
+  }));
 
-test('a file that holds many live bodies moves into the database a bounded number at a time', () => {
-  const t = setup();
-  try {
+test('a file that holds many live bodies moves into the database a bounded number at a time', () =>
+  withFiles(async (t) => {
     const w = new BodyFileWriter(t.file, { maxBytes: 1_000_000, inlineAfterMs: 0, now: t.clock.now });
     const at = w.append(Array.from({ length: 300 }, (_, i) => Buffer.from(`body ${i}`)));
     for (const [i, l] of at.entries()) t.row(i + 1, l, Buffer.byteLength(`body ${i}`));
@@ -136,7 +129,4 @@ test('a file that holds many live bodies moves into the database a bounded numbe
     const all = t.db.prepare('select id, raw from bodies order by id').all() as { id: number; raw: Uint8Array }[];
     assert.ok(all.every((r) => Buffer.from(r.raw).toString() === `body ${r.id - 1}`));
     w.close();
-  } finally {
-    t.done();
-  }
-});
+  }));

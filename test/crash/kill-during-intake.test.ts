@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore } from '../../src/store/database.ts';
+import { loadBodies } from '../../src/store/queue-repo.ts';
 import { childEnv, relaisJson, spawnRelais } from '../support/relais-child.ts';
 
 
@@ -47,10 +48,18 @@ test('kill -9 during an HTTP load: every acknowledged message is spooled exactly
     const store = await openStore(`sqlite:${join(dataDir, 'relais.db')}`);
     try {
       const ids = new Set<number>();
+      const bodyIds = new Set<number>();
       for (let i = 0; i < acked.length; i += 500) {
-        const rows = await store.db.selectFrom('messages').select('id').where('id', 'in', acked.slice(i, i + 500)).execute();
-        for (const r of rows) ids.add(Number(r.id));
+        const rows = await store.db.selectFrom('messages').select(['id', 'body_id']).where('id', 'in', acked.slice(i, i + 500)).execute();
+        for (const r of rows) {
+          ids.add(Number(r.id));
+          bodyIds.add(Number(r.body_id));
+        }
       }
+      // and their content: on SQLite in body files, written before the rows that name them
+      const bodies = await loadBodies(store, [...bodyIds]);
+      const unreadable = [...bodyIds].filter((id) => !/^Subject: x$/m.test(bodies.get(id)?.toString() ?? ''));
+      assert.deepEqual(unreadable, [], `${unreadable.length} of ${bodyIds.size} acknowledged bodies unreadable`);
       const missing = acked.filter((id) => !ids.has(id));
       assert.deepEqual(missing, [], `${missing.length} of ${acked.length} acknowledged messages lost`);
       const dup = await store.db.selectFrom('messages').select(['recipient', (eb) => eb.fn.countAll().as('c')]).groupBy('recipient').having((eb) => eb.fn.countAll(), '>', 1).execute();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { testEachDialect } from '../../test/support/stores.ts';
-import { addSuppression, addSuppressions, findBlockingSuppression, listSuppressions, removeSuppression, removeSuppressionById } from './suppressions-repo.ts';
+import { addSuppression, addSuppressions, findBlockingSuppression, findBlockingSuppressions, listSuppressions, removeSuppression, removeSuppressionById } from './suppressions-repo.ts';
 
 testEachDialect('suppressions: add is idempotent and keeps the first reason', async (store) => {
   const a = await addSuppression(store, 1, { address: ' Bob@Example.COM ', reason: 'complaint', origin: 'recipient' });
@@ -28,6 +28,25 @@ testEachDialect('suppressions: scopes decide what is blocked', async (store) => 
   assert.equal((await findBlockingSuppression(store, 7, 'l@example.com', 'marketing', 'news'))?.scope, 'list');
   assert.equal((await findBlockingSuppression(store, 7, 't@example.com', 'transactional'))?.reason, 'hard_bounce');
   assert.equal(await findBlockingSuppression(store, 8, 't@example.com', 'transactional'), undefined, 'other tenant');
+});
+
+testEachDialect('suppressions: a batch of recipients is checked in one go, with the same scopes and precedence', async (store) => {
+  await addSuppressions(store, 9, [
+    { address: 'both@example.com', scope: 'stream', scopeValue: 'marketing', reason: 'unsubscribe', origin: 'recipient' },
+    { address: 'both@example.com', reason: 'hard_bounce', origin: 'system' },
+    { address: 'm@example.com', scope: 'stream', scopeValue: 'marketing', reason: 'unsubscribe', origin: 'recipient' },
+    { address: 'l@example.com', scope: 'list', scopeValue: 'news', reason: 'unsubscribe', origin: 'recipient' },
+  ]);
+  await addSuppression(store, 10, { address: 'free@example.com', reason: 'manual', origin: 'tenant' });
+  const asked = ['Both@Example.com', 'both@example.com', 'm@example.com', 'l@example.com', 'free@example.com'];
+  const marketing = await findBlockingSuppressions(store, 9, asked, 'marketing');
+  assert.deepEqual([...marketing.keys()].sort(), ['Both@Example.com', 'both@example.com', 'm@example.com']);
+  assert.equal(marketing.get('Both@Example.com')?.reason, 'hard_bounce', 'tenant-wide wins over the stream entry');
+  const transactional = await findBlockingSuppressions(store, 9, asked, 'transactional');
+  assert.deepEqual([...transactional.keys()].sort(), ['Both@Example.com', 'both@example.com']);
+  assert.equal((await findBlockingSuppressions(store, 9, [], 'marketing')).size, 0);
+  const many = Array.from({ length: 1200 }, (_, i) => `n${i}@example.com`).concat('m@example.com');
+  assert.deepEqual([...(await findBlockingSuppressions(store, 9, many, 'marketing')).keys()], ['m@example.com'], 'past 500 addresses: several queries');
 });
 
 testEachDialect('suppressions: list filters and pages, remove by address/scope/id', async (store) => {

@@ -2,6 +2,7 @@
 // list. Every query names the tenant. Addresses are stored lower-cased: receivers treat
 // local parts case-insensitively in practice, and a list that missed `Bob@` for `bob@`
 // would be worse than one that over-suppresses.
+import { sql } from 'kysely';
 import { ValidationError } from '../core/errors.ts';
 import { nextId } from '../core/ids.ts';
 import type { Store } from './database.ts';
@@ -210,7 +211,11 @@ export async function findBlockingSuppressions(store: Store, tenantId: number, a
   const norms = [...byNorm.keys()];
   const rows: SuppressionsTable[] = [];
   for (let i = 0; i < norms.length; i += 500) {
-    rows.push(...(await store.db.selectFrom('suppressions').selectAll().where('tenant_id', '=', tenantId).where('address', 'in', norms.slice(i, i + 500)).execute()));
+    // Written as SQL text rather than with the query builder: this runs for every message
+    // accepted, and building and compiling the query cost more than running it.
+    const chunk = norms.slice(i, i + 500);
+    const q = sql<SuppressionsTable>`select * from suppressions where tenant_id = ${tenantId} and address in (${sql.join(chunk)})`;
+    rows.push(...(await q.execute(store.db)).rows);
   }
   const rank = (r: SuppressionsTable) => (r.scope === 'tenant' ? 0 : r.scope === 'stream' && r.scope_value === stream ? 1 : -1);
   const best = new Map<string, SuppressionsTable>();

@@ -93,6 +93,13 @@ test('strip with LF line endings and with nothing to strip', () => {
   assert.equal(stripMailjetSmtpHeaders(plain).message, plain);
 });
 
+test('a bare-LF header end counts when the body has a CRLF blank line after it, and not when it comes after one', () => {
+  const mixed = Buffer.from('X-Mailjet-Campaign: c\nSubject: s\n\nbody\r\n\r\nX-Mailjet-Campaign: no\r\n');
+  assert.equal(stripMailjetSmtpHeaders(mixed).message.toString(), 'Subject: s\n\nbody\r\n\r\nX-Mailjet-Campaign: no\r\n');
+  const crlfFirst = Buffer.from('X-Mailjet-Campaign: c\r\nSubject: s\r\n\r\nbody\n\nX-Mailjet-Campaign: no\n');
+  assert.equal(stripMailjetSmtpHeaders(crlfFirst).message.toString(), 'Subject: s\r\n\r\nbody\n\nX-Mailjet-Campaign: no\n');
+});
+
 test('take: rewrite and options together', () => {
   const r = takeMailjetSmtpHeaders(Buffer.from('X-Mailjet-Campaign: spring\r\nX-Mailjet-TrackClick: 0\r\nSubject: s\r\n\r\nhello'));
   assert.equal(r.message.toString(), 'Subject: s\r\n\r\nhello');

@@ -182,7 +182,8 @@ function headerEnd(raw: Buffer): { end: number; sep: number } {
   if (raw.length >= 2 && raw[0] === 0x0d && raw[1] === 0x0a) return { end: 0, sep: 2 }; // no headers
   if (raw.length >= 1 && raw[0] === 0x0a) return { end: 0, sep: 1 };
   const crlf = raw.indexOf('\r\n\r\n');
-  const lf = raw.indexOf('\n\n');
+  // a bare-LF end counts only before the CRLF one: no need to scan the whole body for it
+  const lf = (crlf >= 0 ? raw.subarray(0, crlf + 2) : raw).indexOf('\n\n');
   if (crlf >= 0 && (lf < 0 || crlf < lf)) return { end: crlf + 2, sep: 2 };
   if (lf >= 0) return { end: lf + 1, sep: 1 };
   return { end: raw.length, sep: 0 };

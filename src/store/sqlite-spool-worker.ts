@@ -2,7 +2,8 @@
 // delivery outcomes. node:sqlite is synchronous, so a commit (and its fsync) would
 // otherwise stall the event loop that parses requests and drives SMTP connections; here
 // it runs on the second core. Every write reaching this thread while it was busy shares
-// the next transaction, so one fsync serves them all.
+// the next transaction, so one fsync serves them all. New message bodies go to body files
+// (body-files.ts) first, so the database holds rows only.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { type BodyLocation, BodyFileWriter } from './body-files.ts';
@@ -168,6 +169,23 @@ function reply(job: WriterJob, errors: (string | null)[]): void {
   parentPort!.postMessage({ id: job.id, errors, back }, back);
 }
 
+/** The new bodies of these jobs, appended to a body file and durable; or why not. */
+function appendBodies(jobs: WriterJob[]): { located: Map<object, BodyLocation>; refused?: string } {
+  const located = new Map<object, BodyLocation>();
+  const bodies = bodyFiles === false ? [] : jobs.flatMap((j) => (j.kind === 'spool' ? j.batches.flatMap((b) => b.bodies) : []));
+  if (bodies.length === 0) return { located };
+  try {
+    const at = bodyFileWriter().append(bodies.map((b) => b.raw as Uint8Array));
+    for (const [i, b] of bodies.entries()) located.set(b, at[i]);
+    return { located };
+  } catch (err) {
+    // start over with new files; what the old ones hold is swept as another writer's
+    files?.close();
+    files = undefined;
+    return { located, refused: `body file: ${(err as Error).message}` };
+  }
+}
+
 // Take everything already waiting along with the first job: these are the writes that
 // arrived during the previous commit, and they share this one.
 const MAX_JOBS_PER_COMMIT = 256;
@@ -178,20 +196,7 @@ parentPort!.on('message', (first: WriterJob) => {
     if (!next) break;
     jobs.push(next.message as WriterJob);
   }
-  const located = new Map<object, BodyLocation>();
-  let refused: string | undefined;
-  const bodies = bodyFiles === false ? [] : jobs.flatMap((j) => (j.kind === 'spool' ? j.batches.flatMap((b) => b.bodies) : []));
-  if (bodies.length > 0) {
-    try {
-      const at = bodyFileWriter().append(bodies.map((b) => b.raw as Uint8Array));
-      for (const [i, b] of bodies.entries()) located.set(b, at[i]);
-    } catch (err) {
-      refused = `body file: ${(err as Error).message}`;
-      // start over with new files; what the old ones hold is swept as another writer's
-      files?.close();
-      files = undefined;
-    }
-  }
+  const { located, refused } = appendBodies(jobs);
   // Bodies that could not be made durable: their batches are refused, the rest commits.
   const commitNow = refused === undefined ? jobs : jobs.filter((j) => j.kind !== 'spool');
   const errors = commitAll(commitNow, located);

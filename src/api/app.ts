@@ -3,6 +3,7 @@
 // in-process without a socket.
 import { Hono } from 'hono';
 import { RelaisError } from '../core/errors.ts';
+import { bodyFilesUsage } from '../store/body-files.ts';
 import { countSpooled } from '../store/spool-repo.ts';
 import { mountAdminRoutes } from './admin-routes.ts';
 import type { ApiDeps } from './deps.ts';
@@ -35,6 +36,11 @@ export function createApp(deps: ApiDeps): Hono {
   });
   app.get('/metrics', async (c) => {
     deps.metrics.spoolDepth.set((await countSpooled(deps.store)).queued);
+    if (deps.store.file) {
+      const usage = await bodyFilesUsage(deps.store.file);
+      deps.metrics.bodyFiles.set(usage.files);
+      deps.metrics.bodyFileBytes.set(usage.bytes);
+    }
     return c.body(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType });
   });
   app.get('/openapi.json', (c) => c.json(openApiDocument()));

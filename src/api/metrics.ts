@@ -17,13 +17,15 @@ export function createMetrics() {
     registers: [registry],
   });
   const spoolDepth = new Gauge({ name: 'relais_spool_depth', help: 'Messages waiting in the spool (queued or deferred)', registers: [registry] });
+  const bodyFiles = new Gauge({ name: 'relais_body_files', help: 'Body files beside a SQLite database (store/body-files.ts)', registers: [registry] });
+  const bodyFileBytes = new Gauge({ name: 'relais_body_files_bytes', help: 'Bytes held by the body files beside a SQLite database', registers: [registry] });
   const deliveries = new Counter({
     name: 'relais_delivery_attempts_total',
     help: 'Delivery attempts by outcome',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
-  return { registry, intakeMessages, intakeSeconds, spoolDepth, deliveries };
+  return { registry, intakeMessages, intakeSeconds, spoolDepth, bodyFiles, bodyFileBytes, deliveries };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

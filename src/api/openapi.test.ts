@@ -27,4 +27,5 @@ test('unknown routes are 404 with a clear message; health and readiness answer',
   assert.equal(ready.status, 'ready');
   const metrics = await (await fetch(`${n.url}/metrics`)).text();
   assert.match(metrics, /relais_spool_depth/);
+  assert.match(metrics, /^relais_body_files_bytes \d+$/m);
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
-import { BodyFileWriter, bodyFilesDir, readBodyFile } from './body-files.ts';
+import { BodyFileWriter, bodyFilesDir, bodyFilesUsage, readBodyFile } from './body-files.ts';
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'bodyfiles-'));
@@ -56,6 +56,8 @@ test('bodies appended to a file read back byte for byte, one after another, with
     assert.deepEqual(await readBodyFile(t.file, lb!.file, lb!.offset, 120), b);
     assert.equal((await readBodyFile(t.file, ld!.file, 0, 4)).toString(), 'dddd');
     await assert.rejects(readBodyFile(t.file, ld!.file, 0, 5), /ends before/, 'a body cut short is an error, not short bytes');
+    assert.deepEqual(await bodyFilesUsage(t.file), { files: 2, bytes: 227 }, 'what /metrics reports');
+    assert.deepEqual(await bodyFilesUsage(join(t.dir, 'other.db')), { files: 0, bytes: 0 }, 'no directory yet');
     w.close();
   }));
 

@@ -12,7 +12,7 @@
 // message never keeps 64 MB of delivered mail on disk, and the file goes then.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import type { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 
@@ -198,6 +198,20 @@ function readExactly(fd: number, offset: number, size: number): Buffer {
     done += n;
   }
   return buf;
+}
+
+/** How many body files there are and how many bytes they hold (for /metrics). */
+export async function bodyFilesUsage(dbFile: string): Promise<{ files: number; bytes: number }> {
+  const dir = bodyFilesDir(dbFile);
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.seg'));
+  } catch {
+    return { files: 0, bytes: 0 }; // none yet
+  }
+  let bytes = 0;
+  for (const n of names) bytes += await stat(join(dir, n)).then((s) => s.size, () => 0);
+  return { files: names.length, bytes };
 }
 
 /** Reads a body from its file (on the event loop's side: asynchronously). */

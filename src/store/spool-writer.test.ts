@@ -202,3 +202,9 @@ test('a body whose file is gone is left out of loadBodies with a warning; the ot
     process.off('warning', onWarning);
   }
 });
+
+test('a body file row records the bytes written, so a body read back is whole even if its claimed size was wrong', async () => {
+  const raw = Buffer.from('From: a@x.test\r\n\r\nlonger than claimed\r\n');
+  assert.deepEqual(await writer.write([{ bodies: [{ id: 971, tenant_id: tenantId, raw: Buffer.from(raw), size: 3, created_at: 1 }], messages: [], events: [] }]), [undefined]);
+  assert.equal(await stored(971), raw.toString());
+});

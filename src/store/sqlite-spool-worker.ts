@@ -93,7 +93,8 @@ function unitsOf(job: WriterJob, located: Map<object, BodyLocation>): Unit[] {
     return job.batches.map((b) => () => {
       const bodies = b.bodies.map((body) => {
         const at = located.get(body);
-        return at ? { ...body, raw: EMPTY, file: at.file, file_offset: at.offset } : body;
+        // the row's size is what reading it back takes: the bytes written, whatever was claimed
+        return at ? { ...body, raw: EMPTY, size: (body.raw as Uint8Array).byteLength, file: at.file, file_offset: at.offset } : body;
       });
       insert('bodies', bodies as never);
       insert('messages', b.messages as never);

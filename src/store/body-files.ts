@@ -2,7 +2,7 @@
 // of in its pages. In SQLite a 100 KB body is written twice (into the WAL, then by the
 // checkpoint into the database file), checksummed per page and its pages allocated and
 // freed again; relaying 100 KB messages, that was a quarter of the node's CPU. Appended to
-// a file, a commit's bodies are one writev and one fdatasync, made before the commit of
+// a file, a commit's bodies are a write each and one fdatasync, made before the commit of
 // their rows: a row that names a file and an offset is durable only after its bytes are.
 //
 // Files (`<writer>-<n>.seg` in `<database>-bodies/`) are written by one writer each (the

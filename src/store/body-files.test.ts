@@ -52,10 +52,11 @@ test('bodies appended to a file read back byte for byte, one after another, with
     const [ld] = w.append([Buffer.from('dddd')]);
     assert.notEqual(ld!.file, la!.file, '223 bytes, past 221: a new file');
     assert.equal(ld!.offset, 0);
-    assert.deepEqual(await readBodyFile(t.file, la!.file, la!.offset, 100), a);
-    assert.deepEqual(await readBodyFile(t.file, lb!.file, lb!.offset, 120), b);
-    assert.equal((await readBodyFile(t.file, ld!.file, 0, 4)).toString(), 'dddd');
-    await assert.rejects(readBodyFile(t.file, ld!.file, 0, 5), /ends before/, 'a body cut short is an error, not short bytes');
+    assert.deepEqual(await readBodyFile(t.file, la!.file, [{ offset: la!.offset, size: 100 }, { offset: lb!.offset, size: 120 }]), [a, b]);
+    const [d, short] = await readBodyFile(t.file, ld!.file, [{ offset: 0, size: 4 }, { offset: 0, size: 5 }]);
+    assert.equal(String(d), 'dddd');
+    assert.match(String(short), /ends before/, 'a body cut short is an error, not short bytes');
+    await assert.rejects(readBodyFile(t.file, 'ffffffffffff-1.seg', [{ offset: 0, size: 1 }]), /ENOENT/);
     assert.deepEqual(await bodyFilesUsage(t.file), { files: 2, bytes: 227 }, 'what /metrics reports');
     assert.deepEqual(await bodyFilesUsage(join(t.dir, 'other.db')), { files: 0, bytes: 0 }, 'no directory yet');
     w.close();

@@ -214,18 +214,25 @@ export async function bodyFilesUsage(dbFile: string): Promise<{ files: number; b
   return { files: names.length, bytes };
 }
 
-/** Reads a body from its file (on the event loop's side: asynchronously). */
-export async function readBodyFile(dbFile: string, file: string, offset: number, size: number): Promise<Buffer> {
+/**
+ * Reads bodies from one file, opened once (on the event loop's side: asynchronously). Each
+ * span gives its bytes or why not (a body cut short); a file that cannot be opened throws.
+ */
+export async function readBodyFile(dbFile: string, file: string, spans: readonly { offset: number; size: number }[]): Promise<(Buffer | Error)[]> {
   const fh = await open(join(bodyFilesDir(dbFile), file), 'r');
   try {
-    const buf = Buffer.allocUnsafeSlow(size);
-    let done = 0;
-    while (done < size) {
-      const { bytesRead } = await fh.read(buf, done, size - done, offset + done);
-      if (bytesRead === 0) throw new Error(`body file ${file} ends before ${offset + size}`);
-      done += bytesRead;
+    const out: (Buffer | Error)[] = [];
+    for (const { offset, size } of spans) {
+      const buf = Buffer.allocUnsafeSlow(size);
+      let done = 0;
+      while (done < size) {
+        const { bytesRead } = await fh.read(buf, done, size - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      out.push(done === size ? buf : new Error(`body file ${file} ends before ${offset + size}`));
     }
-    return buf;
+    return out;
   } finally {
     await fh.close();
   }

@@ -125,32 +125,39 @@ export async function renewLeases(store: Store, owner: string, ids: number[], un
 /** The bodies that could be read, by id (one that cannot is left out, with a warning). */
 export async function loadBodies(store: Store, ids: number[]): Promise<Map<number, Buffer>> {
   const out = new Map<number, Buffer>();
-  for (const c of chunk([...new Set(ids)], 1000)) {
-    const rows = await store.db.selectFrom('bodies').select(['id', 'raw', 'size', 'file', 'file_offset']).where('id', 'in', c).execute();
-    for (const r of rows) {
-      try {
-        out.set(Number(r.id), await bodyOf(store, r));
-      } catch (err) {
-        // Like a missing row: the others go on, this one's messages wait for their lease.
-        process.emitWarning(`body ${r.id}: ${(err as Error).message}`);
-      }
-    }
-  }
+  for (const c of chunk([...new Set(ids)], 1000)) await readBodies(store, await selectBodies(store, c), out);
   return out;
 }
 
-type BodyRow = Pick<BodiesTable, 'id' | 'raw' | 'size' | 'file' | 'file_offset'>;
+const selectBodies = (store: Store, ids: number[]) => store.db.selectFrom('bodies').select(['id', 'raw', 'size', 'file', 'file_offset']).where('id', 'in', ids).execute();
 
-/** A body row's message: in the row, or in its body file (store/body-files.ts). */
-async function bodyOf(store: Store, r: BodyRow, again = true): Promise<Buffer> {
-  if (!r.file || !store.file) return Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength);
-  try {
-    return await readBodyFile(store.file, r.file, Number(r.file_offset), Number(r.size));
-  } catch (err) {
-    // The writer thread may have just moved it into its row and removed the file.
-    if (!again || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    const fresh = await store.db.selectFrom('bodies').select(['id', 'raw', 'size', 'file', 'file_offset']).where('id', '=', r.id).executeTakeFirstOrThrow();
-    return bodyOf(store, fresh, false);
+/**
+ * The bodies of these rows, from the rows or from their body files (store/body-files.ts),
+ * each file opened once. A body that cannot be read is left out with a warning, like a
+ * missing row: the others go on, its messages wait for their lease.
+ */
+async function readBodies(store: Store, rows: Pick<BodiesTable, 'id' | 'raw' | 'size' | 'file' | 'file_offset'>[], out: Map<number, Buffer>, again = true): Promise<void> {
+  const byFile = new Map<string, typeof rows>();
+  for (const r of rows) {
+    if (r.file && store.file) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
+    else out.set(Number(r.id), Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength));
+  }
+  for (const [file, inFile] of byFile) {
+    try {
+      const got = await readBodyFile(store.file!, file, inFile.map((r) => ({ offset: Number(r.file_offset), size: Number(r.size) })));
+      for (const [i, r] of inFile.entries()) {
+        const b = got[i]!;
+        if (b instanceof Error) process.emitWarning(`body ${r.id}: ${b.message}`);
+        else out.set(Number(r.id), b);
+      }
+    } catch (err) {
+      // The writer thread may have just moved them into their rows and removed the file.
+      if (again && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+        await readBodies(store, await selectBodies(store, inFile.map((r) => Number(r.id))), out, false);
+        continue;
+      }
+      for (const r of inFile) process.emitWarning(`body ${r.id}: ${(err as Error).message}`);
+    }
   }
 }
 
